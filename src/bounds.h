@@ -1,0 +1,31 @@
+/* Every deadline and size bound nssrelay applies, in one place.
+ * nssrelay(8) documents each value; change both together. */
+#ifndef NSSRELAY_BOUNDS_H
+#define NSSRELAY_BOUNDS_H
+
+/* The whole request must arrive this soon after the process starts.
+ * glibc's client sends it in one send() before we are even started, so a
+ * slower client is broken or hostile. */
+#define READ_DEADLINE_MS 1000
+
+/* The lookup must be done this soon after the process starts. glibc's
+ * client waits 5000 ms for the first reply byte, counted from before our
+ * start; past that it has already answered in-process, so a reply is
+ * worthless. Closing earlier lets it fall back sooner. */
+#define LOOKUP_DEADLINE_MS 4000
+
+/* Sending the reply may take this long. glibc's client reads a reply as
+ * fast as it arrives and gives up after a 200 ms stall. */
+#define WRITE_DEADLINE_MS 1000
+
+/* NSS calls start with this much buffer (on the stack) and double it on
+ * every ERANGE up to NSS_BUFFER_MAX; past that the connection is closed
+ * without a reply. 16 MiB holds a group of about 500,000 members. */
+#define NSS_BUFFER_INITIAL 16384
+#define NSS_BUFFER_MAX (16u * 1024 * 1024)
+
+/* A reply body may not exceed this; it is bounded by what NSS returned. */
+#define REPLY_BODY_INITIAL 16384
+#define REPLY_BODY_MAX (16u * 1024 * 1024)
+
+#endif

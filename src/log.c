@@ -1,0 +1,155 @@
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Process-wide, set once at start-up: the process serves one request. */
+static int max_priority = LOG_WARNING;
+static bool requests_enabled;
+static bool to_journal;
+
+int log_setting_from_string(const char *s) {
+        static const char *const names[] = {
+                [LOG_SETTING_ERROR] = "error",
+                [LOG_SETTING_WARNING] = "warning",
+                [LOG_SETTING_REQUESTS] = "requests",
+                [LOG_SETTING_DEBUG] = "debug",
+        };
+        for (size_t i = 0; i < ELEMENTSOF(names); i++)
+                if (strcmp(s, names[i]) == 0)
+                        return (int) i;
+        return -1;
+}
+
+/* systemd sets JOURNAL_STREAM to "DEV:INODE" of the stream it gave us; it
+ * only applies if stderr is still that stream. */
+static bool stderr_is_journal(void) {
+        const char *e = getenv("JOURNAL_STREAM");
+        unsigned long long dev, ino;
+        struct stat st;
+
+        if (!e || sscanf(e, "%llu:%llu", &dev, &ino) != 2)
+                return false;
+        if (fstat(STDERR_FILENO, &st) < 0)
+                return false;
+        return st.st_dev == (dev_t) dev && st.st_ino == (ino_t) ino;
+}
+
+void log_setup(enum log_setting setting) {
+        switch (setting) {
+        case LOG_SETTING_ERROR:
+                max_priority = LOG_ERR;
+                break;
+        case LOG_SETTING_WARNING:
+                max_priority = LOG_WARNING;
+                break;
+        case LOG_SETTING_REQUESTS:
+                max_priority = LOG_NOTICE;
+                break;
+        case LOG_SETTING_DEBUG:
+                max_priority = LOG_DEBUG;
+                break;
+        }
+        requests_enabled = setting >= LOG_SETTING_REQUESTS;
+        to_journal = stderr_is_journal();
+}
+
+bool log_requests_enabled(void) {
+        return requests_enabled;
+}
+
+bool log_debug_enabled(void) {
+        return max_priority >= LOG_DEBUG;
+}
+
+/* Builds the line prefix without stdio, so the signal handlers can use it. */
+static size_t format_prefix(char *out, int priority) {
+        size_t n = 0;
+
+        if (to_journal) {
+                out[n++] = '<';
+                out[n++] = (char) ('0' + priority);
+                out[n++] = '>';
+                return n;
+        }
+
+        char digits[24];
+        size_t nd = 0;
+        long pid = (long) getpid();
+
+        memcpy(out, "nssrelay[", 9);
+        n = 9;
+        do {
+                digits[nd++] = (char) ('0' + pid % 10);
+                pid /= 10;
+        } while (pid > 0 && nd < sizeof(digits));
+        while (nd > 0)
+                out[n++] = digits[--nd];
+        memcpy(out + n, "]: ", 3);
+        return n + 3;
+}
+
+/* One write per line keeps lines whole when instances share a stream. */
+static void write_line(int priority, const char *text, size_t len) {
+        char line[4096];
+        size_t plen = format_prefix(line, priority);
+
+        if (len > sizeof(line) - plen - 1)
+                len = sizeof(line) - plen - 1;
+        memcpy(line + plen, text, len);
+        line[plen + len] = '\n';
+        ssize_t _unused_ w = write(STDERR_FILENO, line, plen + len + 1);
+}
+
+void log_msg(int priority, const char *fmt, ...) {
+        char text[4000];
+        va_list ap;
+        int n;
+
+        if (priority > max_priority)
+                return;
+        va_start(ap, fmt);
+        n = vsnprintf(text, sizeof(text), fmt, ap);
+        va_end(ap);
+        if (n < 0)
+                return;
+        write_line(priority, text, (size_t) n < sizeof(text) ? (size_t) n : sizeof(text) - 1);
+}
+
+void log_raw_signal_safe(int priority, const char *line) {
+        if (priority <= max_priority)
+                write_line(priority, line, strlen(line));
+}
+
+void log_escape_key(char *out, size_t size, const char *key, size_t len) {
+        static const char hex[] = "0123456789abcdef";
+        size_t o = 0;
+
+        if (size == 0)
+                return;
+        for (size_t i = 0; i < len; i++) {
+                unsigned char c = (unsigned char) key[i];
+                char esc[4];
+                size_t n;
+
+                if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+                        esc[0] = (char) c;
+                        n = 1;
+                } else {
+                        esc[0] = '\\';
+                        esc[1] = 'x';
+                        esc[2] = hex[c >> 4];
+                        esc[3] = hex[c & 15];
+                        n = 4;
+                }
+                if (o + n >= size)
+                        break;
+                memcpy(out + o, esc, n);
+                o += n;
+        }
+        out[o] = '\0';
+}

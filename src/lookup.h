@@ -1,0 +1,48 @@
+/* Request handlers: one file per database family, plus control requests.
+ *
+ * Each handler fills the reply through the wire layer and says what
+ * happened. Only outcomes for which outcome_sends_reply() is true put
+ * bytes on the connection; the rest close it without a reply. */
+#ifndef NSSRELAY_LOOKUP_H
+#define NSSRELAY_LOOKUP_H
+
+#include <stdbool.h>
+
+#include "transport.h"
+#include "wire.h"
+
+enum outcome {
+        OUTCOME_FOUND,      /* found = 1 */
+        OUTCOME_NOT_FOUND,  /* found = 0 */
+        OUTCOME_UNSERVED,   /* found = -1: the client looks it up itself */
+        OUTCOME_ANSWERED,   /* a control request got its reply */
+        OUTCOME_NO_REPLY,   /* closed on purpose: GETFD*, GETSTAT, SHUTDOWN */
+        OUTCOME_DENIED,     /* a privileged request from a non-root peer */
+        OUTCOME_MALFORMED,  /* the key does not fit the request type */
+        OUTCOME_TOO_LARGE,  /* past NSS_BUFFER_MAX or REPLY_BODY_MAX */
+        OUTCOME_FAILED,     /* out of memory or another internal error */
+};
+
+const char *outcome_name(enum outcome o);
+bool outcome_sends_reply(enum outcome o);
+
+typedef enum outcome request_handler(const struct request *req, const struct peer *peer,
+                                     struct reply *reply);
+
+/* lookup_passwd.c */
+request_handler lookup_passwd;
+/* lookup_group.c */
+request_handler lookup_group;
+request_handler lookup_initgroups;
+/* control.c: requests that are not lookups */
+request_handler control_getfd;
+request_handler control_invalidate;
+request_handler control_shutdown;
+request_handler control_getstat;
+/* serve.c: databases without a lookup yet get found = -1 */
+request_handler lookup_unserved;
+
+/* Maps a wire-layer error from a reply builder to an outcome. */
+enum outcome outcome_from_build_error(int r);
+
+#endif

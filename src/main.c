@@ -1,0 +1,97 @@
+/* nssrelay: answers one nscd request through this system's NSS, then exits.
+ *
+ * systemd accepts each connection on /run/nscd/socket and starts one
+ * nssrelay for it (nssrelay.socket, Accept=yes). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "serve.h"
+#include "transport.h"
+#include "watchdog.h"
+
+#define EXIT_USAGE 2
+
+static void print_help(void) {
+        printf("Usage: nssrelay [--log=LEVEL]\n"
+               "Answer one glibc nscd request through this system's NSS modules, caching nothing.\n"
+               "\n"
+               "nssrelay is started by systemd for each connection to /run/nscd/socket\n"
+               "(nssrelay.socket with Accept=yes). It serves the connection on fd 3 when\n"
+               "LISTEN_FDS=1 and LISTEN_PID is its own pid, else on standard input when\n"
+               "that is a connected AF_UNIX stream socket.\n"
+               "\n"
+               "Options:\n"
+               "  --log=LEVEL   error, warning (default), requests (one line per request)\n"
+               "                or debug; overrides $NSSRELAY_LOG\n"
+               "  -h, --help    show this help\n"
+               "  -V, --version show the version\n"
+               "\n"
+               "See nssrelay(8).\n");
+}
+
+static _noreturn_ void usage_error(const char *problem, const char *arg) {
+        fprintf(stderr, "nssrelay: %s '%s' (see nssrelay --help)\n", problem, arg);
+        exit(EXIT_USAGE);
+}
+
+static int parse_log_level(const char *value, const char *source) {
+        int level = log_setting_from_string(value);
+
+        if (level < 0) {
+                fprintf(stderr, "nssrelay: %s=%s: expected error, warning, requests or debug\n", source,
+                        value);
+                exit(EXIT_USAGE);
+        }
+        return level;
+}
+
+int main(int argc, char *argv[]) {
+        static const struct option options[] = {
+                { "log", required_argument, NULL, 'l' },
+                { "help", no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, 'V' },
+                {},
+        };
+        uint64_t start_usec = now_usec();
+        const char *env = getenv("NSSRELAY_LOG");
+        int level = LOG_SETTING_WARNING;
+        char why[512];
+        int c, fd;
+
+        if (env && *env)
+                level = parse_log_level(env, "NSSRELAY_LOG");
+
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, "+:hV", options, NULL)) >= 0) {
+                switch (c) {
+                case 'l':
+                        level = parse_log_level(optarg, "--log");
+                        break;
+                case 'h':
+                        print_help();
+                        return 0;
+                case 'V':
+                        printf("nssrelay %s\n", PACKAGE_VERSION);
+                        return 0;
+                case ':':
+                        usage_error("missing value for option", argv[optind - 1]);
+                default:
+                        usage_error("unknown option", argv[optind - 1]);
+                }
+        }
+        if (optind < argc)
+                usage_error("unexpected argument", argv[optind]);
+
+        log_setup((enum log_setting) level);
+        watchdog_install_crash_handlers();
+
+        fd = transport_acquire(why, sizeof(why));
+        if (fd < 0) {
+                fprintf(stderr, "nssrelay: %s\n", why);
+                return EXIT_USAGE;
+        }
+        return serve_connection(fd, start_usec);
+}

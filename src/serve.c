@@ -1,0 +1,204 @@
+#include "serve.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bounds.h"
+#include "log.h"
+#include "lookup.h"
+#include "nss_setup.h"
+#include "request_text.h"
+#include "transport.h"
+#include "watchdog.h"
+
+struct handler {
+        request_handler *handle;
+        bool uses_nss; /* needs our glibc prepared first */
+};
+
+static const struct handler handlers[REQ_TYPE_COUNT] = {
+        [REQ_GETPWBYNAME] = { lookup_passwd, true },
+        [REQ_GETPWBYUID] = { lookup_passwd, true },
+        [REQ_GETGRBYNAME] = { lookup_group, true },
+        [REQ_GETGRBYGID] = { lookup_group, true },
+        [REQ_INITGROUPS] = { lookup_initgroups, true },
+        [REQ_GETHOSTBYNAME] = { lookup_unserved, false },
+        [REQ_GETHOSTBYNAMEv6] = { lookup_unserved, false },
+        [REQ_GETHOSTBYADDR] = { lookup_unserved, false },
+        [REQ_GETHOSTBYADDRv6] = { lookup_unserved, false },
+        [REQ_GETAI] = { lookup_unserved, false },
+        [REQ_GETSERVBYNAME] = { lookup_unserved, false },
+        [REQ_GETSERVBYPORT] = { lookup_unserved, false },
+        [REQ_GETNETGRENT] = { lookup_unserved, false },
+        [REQ_INNETGR] = { lookup_unserved, false },
+        [REQ_SHUTDOWN] = { control_shutdown, false },
+        [REQ_GETSTAT] = { control_getstat, false },
+        [REQ_INVALIDATE] = { control_invalidate, false },
+        [REQ_GETFDPW] = { control_getfd, false },
+        [REQ_GETFDGR] = { control_getfd, false },
+        [REQ_GETFDHST] = { control_getfd, false },
+        [REQ_GETFDSERV] = { control_getfd, false },
+        [REQ_GETFDNETGR] = { control_getfd, false },
+};
+
+const char *outcome_name(enum outcome o) {
+        switch (o) {
+        case OUTCOME_FOUND:
+                return "found";
+        case OUTCOME_NOT_FOUND:
+                return "not-found";
+        case OUTCOME_UNSERVED:
+                return "unserved";
+        case OUTCOME_ANSWERED:
+                return "answered";
+        case OUTCOME_NO_REPLY:
+                return "closed";
+        case OUTCOME_DENIED:
+                return "denied";
+        case OUTCOME_MALFORMED:
+                return "malformed";
+        case OUTCOME_TOO_LARGE:
+                return "too-large";
+        case OUTCOME_FAILED:
+                return "failed";
+        }
+        return "unknown";
+}
+
+bool outcome_sends_reply(enum outcome o) {
+        return o == OUTCOME_FOUND || o == OUTCOME_NOT_FOUND || o == OUTCOME_UNSERVED ||
+               o == OUTCOME_ANSWERED;
+}
+
+enum outcome outcome_from_build_error(int r) {
+        return r == -E2BIG ? OUTCOME_TOO_LARGE : OUTCOME_FAILED;
+}
+
+enum outcome lookup_unserved(const struct request *req, const struct peer *peer _unused_,
+                             struct reply *reply) {
+        return wire_reply_unserved(reply, req->type) < 0 ? OUTCOME_FAILED : OUTCOME_UNSERVED;
+}
+
+/* The peer's command name, for request log lines only. */
+static void peer_comm(const struct peer *peer, char *out, size_t size) {
+        char path[64], comm[32];
+        ssize_t n = -1;
+
+        snprintf(out, size, "?");
+        if (!peer->known || peer->pid <= 0)
+                return;
+        snprintf(path, sizeof(path), "/proc/%ld/comm", (long) peer->pid);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+                n = read(fd, comm, sizeof(comm) - 1);
+                close(fd);
+        }
+        if (n <= 0)
+                return;
+        if (comm[n - 1] == '\n')
+                n--;
+        log_escape_key(out, size, comm, (size_t) n);
+}
+
+static void log_request(const struct request *req, const struct peer *peer, const char *outcome,
+                        size_t bytes, uint64_t start_usec) {
+        char what[REQUEST_TEXT_MAX], comm[64];
+
+        if (!log_requests_enabled())
+                return;
+        request_describe(req, what, sizeof(what));
+        peer_comm(peer, comm, sizeof(comm));
+        log_notice("%s from pid=%ld uid=%ld comm=%s: %s, %zu bytes, %llu us", what, (long) peer->pid,
+                   peer->known ? (long) peer->uid : -1L, comm, outcome, bytes,
+                   (unsigned long long) (now_usec() - start_usec));
+}
+
+/* The description of the request as the log lines and the watchdog
+ * name it: type, key and who asked. */
+static void describe(const struct request *req, const struct peer *peer, char *out, size_t size) {
+        char what[REQUEST_TEXT_MAX];
+
+        request_describe(req, what, sizeof(what));
+        snprintf(out, size, "%s from pid %ld uid %ld", what, (long) peer->pid,
+                 peer->known ? (long) peer->uid : -1L);
+}
+
+static long ms_left(uint64_t deadline_usec) {
+        uint64_t now = now_usec();
+
+        return now >= deadline_usec ? 0 : (long) ((deadline_usec - now) / 1000);
+}
+
+int serve_connection(int fd, uint64_t start_usec) {
+        char what[REQUEST_TEXT_MAX + 64];
+        uint8_t body_storage[REPLY_BODY_INITIAL];
+        enum transport_result tr;
+        struct request req;
+        enum wire_error werr;
+        struct reply reply = { 0 };
+        struct peer peer;
+        enum outcome outcome;
+
+        transport_peer(fd, &peer);
+
+        tr = transport_read_request(fd, start_usec + READ_DEADLINE_MS * 1000ull, &req, &werr);
+        switch (tr) {
+        case TRANSPORT_OK:
+                break;
+        case TRANSPORT_CLOSED:
+                log_debug("pid %ld closed the connection before sending a request", (long) peer.pid);
+                return 0;
+        case TRANSPORT_TIMEOUT:
+                log_warning("no complete request from pid %ld uid %ld within %d ms; closing",
+                            (long) peer.pid, (long) peer.uid, READ_DEADLINE_MS);
+                return 0;
+        case TRANSPORT_MALFORMED:
+                log_warning("malformed request from pid %ld uid %ld: %s; closing", (long) peer.pid,
+                            (long) peer.uid, wire_error_name(werr));
+                return 0;
+        case TRANSPORT_ERROR:
+                log_error("reading the request failed: %m");
+                return 1;
+        }
+
+        describe(&req, &peer, what, sizeof(what));
+        watchdog_set_context(what);
+
+        const struct handler *h = &handlers[req.type];
+        if (h->uses_nss) {
+                /* A module may hang; the watchdog ends us at the deadline. */
+                watchdog_arm("lookup", LOOKUP_DEADLINE_MS,
+                             ms_left(start_usec + LOOKUP_DEADLINE_MS * 1000ull));
+                nss_setup_disable_nscd_client();
+        }
+
+        buf_init(&reply.body, body_storage, sizeof(body_storage), REPLY_BODY_MAX);
+        outcome = h->handle(&req, &peer, &reply);
+        watchdog_disarm();
+
+        if (outcome == OUTCOME_MALFORMED)
+                log_warning("%s: malformed key; closing", what);
+
+        size_t bytes = 0;
+        if (outcome_sends_reply(outcome)) {
+                bytes = reply.header_len + reply.body.len;
+                tr = transport_send_reply(fd, &reply, now_usec() + WRITE_DEADLINE_MS * 1000ull);
+                if (tr == TRANSPORT_CLOSED)
+                        log_debug("%s: the client went away before the reply was sent", what);
+                else if (tr == TRANSPORT_TIMEOUT)
+                        log_warning("%s: the client did not take the %zu-byte reply within %d ms",
+                                    what, bytes, WRITE_DEADLINE_MS);
+                else if (tr == TRANSPORT_ERROR)
+                        log_error("%s: sending the reply failed: %m", what);
+                if (tr != TRANSPORT_OK)
+                        bytes = 0;
+        }
+        buf_free(&reply.body);
+
+        log_request(&req, &peer, outcome_name(outcome), bytes, start_usec);
+        return outcome == OUTCOME_FAILED || tr == TRANSPORT_ERROR ? 1 : 0;
+}

@@ -1,0 +1,233 @@
+#include "transport.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "macro.h"
+
+#define LISTEN_FDS_START 3
+
+uint64_t now_usec(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000000u + (uint64_t) ts.tv_nsec / 1000u;
+}
+
+static int sockopt_int(int fd, int option, int *value) {
+        socklen_t len = sizeof(*value);
+
+        return getsockopt(fd, SOL_SOCKET, option, value, &len);
+}
+
+/* NULL if fd is a connected AF_UNIX stream socket, else why not. */
+static const char *check_connection(int fd) {
+        int domain, type, listening;
+
+        if (sockopt_int(fd, SO_DOMAIN, &domain) < 0)
+                return errno == ENOTSOCK ? "is not a socket" : "cannot be inspected";
+        if (domain != AF_UNIX)
+                return "is not an AF_UNIX socket";
+        if (sockopt_int(fd, SO_TYPE, &type) < 0 || type != SOCK_STREAM)
+                return "is not a stream socket";
+        if (sockopt_int(fd, SO_ACCEPTCONN, &listening) < 0 || listening)
+                return "is a listening socket (the .socket unit needs Accept=yes)";
+        return NULL;
+}
+
+static int parse_pid(const char *s, pid_t *out) {
+        char *end;
+        long v;
+
+        errno = 0;
+        v = strtol(s, &end, 10);
+        if (errno != 0 || end == s || *end != '\0' || v <= 0)
+                return -1;
+        *out = (pid_t) v;
+        return 0;
+}
+
+int transport_acquire(char *why, size_t why_size) {
+        const char *fds = getenv("LISTEN_FDS");
+        const char *pid_s = getenv("LISTEN_PID");
+        const char *problem;
+        pid_t listen_pid;
+        int fd;
+
+        if (fds && pid_s && parse_pid(pid_s, &listen_pid) == 0 && listen_pid == getpid()) {
+                if (strcmp(fds, "1") != 0) {
+                        snprintf(why, why_size,
+                                 "LISTEN_FDS=%s: expected exactly one connection (Accept=yes)", fds);
+                        return -1;
+                }
+                fd = LISTEN_FDS_START;
+                /* Nothing we start (NSS helpers) should think it was activated. */
+                unsetenv("LISTEN_FDS");
+                unsetenv("LISTEN_PID");
+                unsetenv("LISTEN_FDNAMES");
+        } else
+                fd = STDIN_FILENO;
+
+        problem = check_connection(fd);
+        if (problem) {
+                if (fd == STDIN_FILENO)
+                        snprintf(why, why_size,
+                                 "no connection to serve: standard input %s, and LISTEN_FDS is not "
+                                 "set for this process; nssrelay is started by nssrelay.socket "
+                                 "(see nssrelay(8))",
+                                 problem);
+                else
+                        snprintf(why, why_size, "fd %d from systemd %s", fd, problem);
+                return -1;
+        }
+
+        int flags = fcntl(fd, F_GETFL);
+        if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0 ||
+            fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+                snprintf(why, why_size, "cannot set up fd %d: %s", fd, strerror(errno));
+                return -1;
+        }
+        return fd;
+}
+
+void transport_peer(int fd, struct peer *peer) {
+        struct ucred cred;
+        socklen_t len = sizeof(cred);
+
+        *peer = (struct peer) { .pid = -1, .uid = (uid_t) -1, .gid = (gid_t) -1 };
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 && len == sizeof(cred)) {
+                peer->pid = cred.pid;
+                peer->uid = cred.uid;
+                peer->gid = cred.gid;
+                peer->known = 1;
+        }
+}
+
+/* Milliseconds until the deadline, for poll(); 0 once it has passed. */
+static int remaining_ms(uint64_t deadline_usec) {
+        uint64_t now = now_usec();
+
+        if (now >= deadline_usec)
+                return 0;
+        return (int) ((deadline_usec - now + 999) / 1000);
+}
+
+static enum transport_result wait_for(int fd, short events, uint64_t deadline_usec) {
+        for (;;) {
+                struct pollfd p = { .fd = fd, .events = events };
+                int ms = remaining_ms(deadline_usec);
+                int r;
+
+                if (ms == 0)
+                        return TRANSPORT_TIMEOUT;
+                r = poll(&p, 1, ms);
+                if (r > 0)
+                        return TRANSPORT_OK; /* readable, writable, or an error to read */
+                if (r == 0)
+                        return TRANSPORT_TIMEOUT;
+                if (errno != EINTR)
+                        return TRANSPORT_ERROR;
+        }
+}
+
+static enum transport_result read_exactly(int fd, void *buf, size_t len, uint64_t deadline_usec) {
+        size_t got = 0;
+
+        while (got < len) {
+                ssize_t n = read(fd, (uint8_t *) buf + got, len - got);
+
+                if (n > 0) {
+                        got += (size_t) n;
+                        continue;
+                }
+                if (n == 0)
+                        return got == 0 ? TRANSPORT_CLOSED : TRANSPORT_MALFORMED;
+                if (errno == EINTR)
+                        continue;
+                if (errno == ECONNRESET)
+                        return TRANSPORT_CLOSED;
+                if (errno != EAGAIN)
+                        return TRANSPORT_ERROR;
+                enum transport_result w = wait_for(fd, POLLIN, deadline_usec);
+                if (w != TRANSPORT_OK)
+                        return w;
+        }
+        return TRANSPORT_OK;
+}
+
+enum transport_result transport_read_request(int fd, uint64_t deadline_usec, struct request *req,
+                                             enum wire_error *error) {
+        uint8_t bytes[NSCD_REQUEST_HEADER_SIZE + NSCD_MAX_KEY_LEN];
+        enum request_type type;
+        enum transport_result r;
+        uint32_t key_len;
+
+        *error = WIRE_OK;
+        r = read_exactly(fd, bytes, NSCD_REQUEST_HEADER_SIZE, deadline_usec);
+        if (r == TRANSPORT_MALFORMED)
+                *error = WIRE_TRUNCATED;
+        if (r != TRANSPORT_OK)
+                return r;
+
+        *error = wire_parse_header(bytes, NSCD_REQUEST_HEADER_SIZE, &type, &key_len);
+        if (*error != WIRE_OK)
+                return TRANSPORT_MALFORMED;
+
+        r = read_exactly(fd, bytes + NSCD_REQUEST_HEADER_SIZE, key_len, deadline_usec);
+        if (r == TRANSPORT_CLOSED || r == TRANSPORT_MALFORMED) {
+                /* A header without its key is a truncated request. */
+                *error = WIRE_TRUNCATED;
+                return TRANSPORT_MALFORMED;
+        }
+        if (r != TRANSPORT_OK)
+                return r;
+
+        *error = wire_parse_request(bytes, NSCD_REQUEST_HEADER_SIZE + key_len, req);
+        return *error == WIRE_OK ? TRANSPORT_OK : TRANSPORT_MALFORMED;
+}
+
+enum transport_result transport_send_reply(int fd, const struct reply *reply, uint64_t deadline_usec) {
+        struct iovec iov[2] = {
+                { .iov_base = (void *) reply->header, .iov_len = reply->header_len },
+                { .iov_base = reply->body.data, .iov_len = reply->body.len },
+        };
+        struct msghdr msg = { .msg_iov = iov, .msg_iovlen = reply->body.len > 0 ? 2 : 1 };
+
+        for (;;) {
+                ssize_t n = sendmsg(fd, &msg, MSG_NOSIGNAL);
+
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        if (errno == EPIPE || errno == ECONNRESET)
+                                return TRANSPORT_CLOSED;
+                        if (errno != EAGAIN)
+                                return TRANSPORT_ERROR;
+                        enum transport_result w = wait_for(fd, POLLOUT, deadline_usec);
+                        if (w != TRANSPORT_OK)
+                                return w;
+                        continue;
+                }
+
+                /* Skip what went out; the header always fits in the first
+                 * send, since the socket buffer starts empty. */
+                size_t sent = (size_t) n;
+                while (msg.msg_iovlen > 0 && sent >= msg.msg_iov[0].iov_len) {
+                        sent -= msg.msg_iov[0].iov_len;
+                        msg.msg_iov++;
+                        msg.msg_iovlen--;
+                }
+                if (msg.msg_iovlen == 0)
+                        return TRANSPORT_OK;
+                msg.msg_iov[0].iov_base = (uint8_t *) msg.msg_iov[0].iov_base + sent;
+                msg.msg_iov[0].iov_len -= sent;
+        }
+}

@@ -1,0 +1,115 @@
+#include "watchdog.h"
+
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "macro.h"
+
+/* Read from signal handlers, so plain preformatted text. The process
+ * serves one request, so this state lives exactly as long as it. */
+static char context[1400] = "before a request was read";
+static const char *armed_phase = "request";
+static long armed_ms;
+
+void watchdog_set_context(const char *description) {
+        size_t n = strlen(description);
+
+        if (n >= sizeof(context))
+                n = sizeof(context) - 1;
+        memcpy(context, description, n);
+        context[n] = '\0';
+}
+
+static void append(char *out, size_t size, size_t *pos, const char *s) {
+        size_t n = strlen(s);
+
+        if (n > size - 1 - *pos)
+                n = size - 1 - *pos;
+        memcpy(out + *pos, s, n);
+        *pos += n;
+        out[*pos] = '\0';
+}
+
+static void append_number(char *out, size_t size, size_t *pos, long v) {
+        char digits[24];
+        size_t n = 0;
+        char s[24];
+
+        do {
+                digits[n++] = (char) ('0' + v % 10);
+                v /= 10;
+        } while (v > 0 && n < sizeof(digits));
+        for (size_t i = 0; i < n; i++)
+                s[i] = digits[n - 1 - i];
+        s[n] = '\0';
+        append(out, size, pos, s);
+}
+
+static void on_deadline(int sig _unused_) {
+        char line[2048];
+        size_t pos = 0;
+
+        line[0] = '\0';
+        append(line, sizeof(line), &pos, armed_phase);
+        append(line, sizeof(line), &pos, " deadline of ");
+        append_number(line, sizeof(line), &pos, armed_ms);
+        append(line, sizeof(line), &pos, " ms after start passed: ");
+        append(line, sizeof(line), &pos, context);
+        append(line, sizeof(line), &pos, "; closing without a reply");
+        log_raw_signal_safe(LOG_ERR, line);
+        _exit(EXIT_DEADLINE);
+}
+
+static void on_crash(int sig) {
+        char line[2048];
+        size_t pos = 0;
+        const char *name = sigabbrev_np(sig);
+
+        line[0] = '\0';
+        append(line, sizeof(line), &pos, "crashed with SIG");
+        append(line, sizeof(line), &pos, name ? name : "?");
+        append(line, sizeof(line), &pos, " during ");
+        append(line, sizeof(line), &pos, context);
+        log_raw_signal_safe(LOG_ERR, line);
+        /* Die of the same signal so systemd records what happened. */
+        signal(sig, SIG_DFL);
+        raise(sig);
+}
+
+void watchdog_install_crash_handlers(void) {
+        static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGSYS };
+        /* A stack overflow in a module must still reach the handler. */
+        static uint8_t alt_stack[65536];
+        stack_t ss = { .ss_sp = alt_stack, .ss_size = sizeof(alt_stack) };
+        struct sigaction sa = { .sa_handler = on_crash, .sa_flags = SA_ONSTACK | SA_RESETHAND };
+
+        (void) sigaltstack(&ss, NULL);
+        sigemptyset(&sa.sa_mask);
+        for (size_t i = 0; i < ELEMENTSOF(fatal); i++)
+                (void) sigaction(fatal[i], &sa, NULL);
+}
+
+void watchdog_arm(const char *phase, long deadline_ms, long remaining_ms) {
+        struct sigaction sa = { .sa_handler = on_deadline };
+        struct itimerval it = {
+                .it_value = { .tv_sec = remaining_ms / 1000, .tv_usec = (remaining_ms % 1000) * 1000 },
+        };
+
+        if (remaining_ms <= 0)
+                it.it_value = (struct timeval) { .tv_usec = 1 }; /* already late: fire at once */
+        sigemptyset(&sa.sa_mask);
+        (void) sigaction(SIGALRM, &sa, NULL);
+        armed_phase = phase;
+        armed_ms = deadline_ms;
+        (void) setitimer(ITIMER_REAL, &it, NULL);
+}
+
+void watchdog_disarm(void) {
+        struct itimerval off = { 0 };
+
+        (void) setitimer(ITIMER_REAL, &off, NULL);
+}

@@ -1,0 +1,22 @@
+/* The deadline and crash reporting for the one request this process serves.
+ *
+ * An NSS module may block forever or crash; neither can be handled where it
+ * happens. A timer signal ends the process at the deadline and fatal
+ * signals are reported with the request they interrupted. Either way the
+ * kernel closes the connection and the client falls back at once. */
+#ifndef NSSRELAY_WATCHDOG_H
+#define NSSRELAY_WATCHDOG_H
+
+/* Exit status when a deadline passes. */
+#define EXIT_DEADLINE 3
+
+void watchdog_install_crash_handlers(void);
+/* What the log lines written from signal handlers name as the request. */
+void watchdog_set_context(const char *description);
+/* Ends the process 'remaining_ms' from now unless disarmed. 'phase' (a
+ * string literal) and 'deadline_ms' (counted from the start) name the
+ * deadline in the log line. */
+void watchdog_arm(const char *phase, long deadline_ms, long remaining_ms);
+void watchdog_disarm(void);
+
+#endif

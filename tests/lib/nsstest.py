@@ -1,0 +1,294 @@
+"""Test harness for nssrelay: private mount namespaces, fixture /etc files,
+nssrelay under systemd-socket-activate, and the real glibc client.
+
+Three views of the system take part in a test:
+
+- the server namespace sees the server's fixture /etc and, like a real
+  system, has the listening socket at /run/nscd/socket: nssrelay must not
+  ask itself;
+- the client namespace sees a fixture /etc that lacks the test entries and
+  the same socket: whatever it finds, nssrelay answered;
+- the reference namespace sees the server's /etc and no socket: glibc
+  answers in-process there, which is what nssrelay must reproduce.
+
+/etc is a read-only overlay of the fixture files over the host's /etc, and
+/run is an empty tmpfs, so nothing on the host is read or written. Every
+test speaks TAP on stdout.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+SRCDIR = os.environ.get("NSSRELAY_SRCDIR", os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
+BUILDDIR = os.environ.get("NSSRELAY_BUILDDIR", SRCDIR)
+NSSRELAY = os.environ.get("NSSRELAY", os.path.join(BUILDDIR, "src", "nssrelay"))
+SOCKET_ACTIVATE = os.environ.get("SYSTEMD_SOCKET_ACTIVATE") or shutil.which(
+    "systemd-socket-activate") or "/usr/bin/systemd-socket-activate"
+NSENV = os.path.join(SRCDIR, "tests", "lib", "nsenv")
+
+# Request types, as numbered in glibc's nscd-client.h.
+GETPWBYNAME, GETPWBYUID, GETGRBYNAME, GETGRBYGID = 0, 1, 2, 3
+GETHOSTBYNAME, GETHOSTBYNAMEv6, GETHOSTBYADDR, GETHOSTBYADDRv6 = 4, 5, 6, 7
+SHUTDOWN, GETSTAT, INVALIDATE = 8, 9, 10
+GETFDPW, GETFDGR, GETFDHST = 11, 12, 13
+GETAI, INITGROUPS, GETSERVBYNAME, GETSERVBYPORT, GETFDSERV = 14, 15, 16, 17, 18
+GETNETGRENT, INNETGR, GETFDNETGR = 19, 20, 21
+
+NOBODY = 65534
+
+# Every file an NSS lookup might read. A fixture always provides all of
+# them, so no host data leaks into a test.
+BASE_ETC = {
+    "passwd": "root:x:0:0:root:/root:/bin/sh\n",
+    "group": "root:x:0:\n",
+    "shadow": "",
+    "gshadow": "",
+    "nsswitch.conf": ("passwd: files\ngroup: files\nshadow: files\ngshadow: files\n"
+                      "hosts: files\nnetworks: files\nprotocols: files\nservices: files\n"
+                      "ethers: files\nrpc: files\nnetgroup: files\n"),
+    "hosts": "127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n",
+    "networks": "",
+    "protocols": "ip 0 IP\ntcp 6 TCP\nudp 17 UDP\n",
+    "services": "",
+    "netgroup": "",
+    "ethers": "",
+    "rpc": "",
+    "host.conf": "multi on\n",
+    "resolv.conf": "",
+    "gai.conf": "",
+}
+
+
+class Tap:
+    """Minimal TAP producer: one line per check, the plan at the end."""
+
+    def __init__(self):
+        self.count = 0
+        self.failed = 0
+
+    def ok(self, cond, description, diagnostics=None):
+        self.count += 1
+        description = description.replace("#", "\\#")
+        print(("ok %d - %s" if cond else "not ok %d - %s") % (self.count, description))
+        if not cond:
+            self.failed += 1
+            if diagnostics is not None:
+                for line in str(diagnostics).splitlines() or [""]:
+                    print("#   " + line)
+        sys.stdout.flush()
+        return cond
+
+    def eq(self, got, want, description):
+        return self.ok(got == want, description, "got:  %r\nwant: %r" % (got, want))
+
+    def diag(self, text):
+        for line in str(text).splitlines():
+            print("# " + line)
+        sys.stdout.flush()
+
+    def done(self):
+        print("1..%d" % self.count)
+        sys.stdout.flush()
+        sys.exit(1 if self.failed else 0)
+
+
+def require_root(tap):
+    if os.geteuid() != 0:
+        tap.ok(False, "integration tests need root for mount namespaces (CI runs them as root)")
+        tap.done()
+
+
+def write_etc(directory, files):
+    os.makedirs(directory, exist_ok=True)
+    merged = dict(BASE_ETC)
+    merged.update(files or {})
+    for name, content in merged.items():
+        path = os.path.join(directory, name)
+        with open(path, "w") as f:
+            f.write(content)
+        os.chmod(path, 0o644)
+
+
+def pack_request(req_type, key, version=2, key_len=None):
+    if isinstance(key, str):
+        key = key.encode() + b"\0"
+    if key_len is None:
+        key_len = len(key)
+    return struct.pack("=iii", version, req_type, key_len) + key
+
+
+class Sandbox:
+    """One nssrelay service and the namespaces that talk to it."""
+
+    def __init__(self, server_etc=None, client_etc=None, log="requests", program=None,
+                 server_env=None, inetd=False, server_prefix=None):
+        self.tmp = tempfile.mkdtemp(prefix="nssrelay-test.", dir="/tmp")
+        os.chmod(self.tmp, 0o755)
+        self.server_etc = os.path.join(self.tmp, "server-etc")
+        self.client_etc = os.path.join(self.tmp, "client-etc")
+        self.sock_dir = os.path.join(self.tmp, "sock")
+        self.socket_path = os.path.join(self.sock_dir, "socket")
+        self.log_path = os.path.join(self.tmp, "server.log")
+        os.makedirs(self.sock_dir, mode=0o755)
+        write_etc(self.server_etc, server_etc)
+        write_etc(self.client_etc, client_etc)
+        self.program = program or [NSSRELAY]
+        self.env = {"NSSRELAY_LOG": log} if log else {}
+        self.env.update(server_env or {})
+        self.inetd = inetd
+        self.server_prefix = server_prefix or []
+        self.server = None
+
+    # -- the service -------------------------------------------------------
+
+    def start(self):
+        cmd = ["unshare", "-m", "--propagation", "private", "sh", NSENV, self.server_etc,
+               self.sock_dir, "--"] + self.server_prefix + [SOCKET_ACTIVATE, "-l",
+                                                            "/run/nscd/socket", "--accept"]
+        if self.inetd:
+            cmd.append("--inetd")
+        for k, v in self.env.items():
+            cmd += ["-E", "%s=%s" % (k, v)]
+        cmd += self.program
+        self.log_file = open(self.log_path, "ab")
+        self.server = subprocess.Popen(cmd, stdout=self.log_file, stderr=subprocess.STDOUT,
+                                       start_new_session=True)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if "Listening on" in self.log_text():
+                break
+            if self.server.poll() is not None:
+                raise RuntimeError("server exited: " + self.log_text())
+            time.sleep(0.01)
+        else:
+            raise RuntimeError("server did not start: " + self.log_text())
+        # systemd-socket-activate creates the socket 0644; nscd's is 0666.
+        os.chmod(self.socket_path, 0o666)
+        return self
+
+    def stop(self):
+        if self.server and self.server.poll() is None:
+            os.killpg(self.server.pid, signal.SIGTERM)
+            try:
+                self.server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.server.pid, signal.SIGKILL)
+                self.server.wait()
+        self.server = None
+
+    def close(self):
+        self.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def log_text(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def mark(self):
+        """A position in the server log; see lines_since()."""
+        return len(self.log_text())
+
+    def lines_since(self, mark, needle="nssrelay["):
+        return [l for l in self.log_text()[mark:].splitlines() if needle in l]
+
+    def wait_for_log(self, mark, needle, timeout=10.0):
+        """Waits until the log has a line containing needle after mark."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            lines = self.lines_since(mark, needle)
+            if lines:
+                return lines
+            time.sleep(0.01)
+        return []
+
+    # -- clients -------------------------------------------------------------
+
+    def _run(self, etc, with_socket, argv, user=None, input=None, timeout=60, env=None):
+        cmd = ["unshare", "-m", "--propagation", "private", "sh", NSENV, etc,
+               self.sock_dir if with_socket else "-", "--"]
+        if user is not None:
+            cmd += ["setpriv", "--reuid=%d" % user, "--regid=%d" % user, "--clear-groups"]
+        run_env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}
+        run_env.update(env or {})
+        return subprocess.run(cmd + list(argv), input=input, capture_output=True, timeout=timeout,
+                              env=run_env)
+
+    def client(self, argv, **kw):
+        """Runs argv where only nssrelay knows the test entries."""
+        return self._run(self.client_etc, True, argv, **kw)
+
+    def client_alone(self, argv, **kw):
+        """Runs argv in the client's view without the socket."""
+        return self._run(self.client_etc, False, argv, **kw)
+
+    def reference(self, argv, **kw):
+        """Runs argv in-process with the server's view and no socket."""
+        return self._run(self.server_etc, False, argv, **kw)
+
+    def python(self, where, code, **kw):
+        """Runs python3 code in a namespace ('client' or 'reference')."""
+        runner = {"client": self.client, "reference": self.reference,
+                  "client_alone": self.client_alone}[where]
+        return runner(["/usr/bin/python3", "-c", code], **kw)
+
+    # -- raw protocol ------------------------------------------------------
+
+    def connect(self):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(10)
+        s.connect(self.socket_path)
+        return s
+
+    def raw(self, data, timeout=10.0, shut_write=False):
+        """Sends raw bytes; returns everything read until EOF."""
+        with self.connect() as s:
+            s.settimeout(timeout)
+            if data:
+                s.sendall(data)
+            if shut_write:
+                s.shutdown(socket.SHUT_WR)
+            return read_until_eof(s)
+
+    def request(self, req_type, key, **kw):
+        return self.raw(pack_request(req_type, key), **kw)
+
+
+def read_until_eof(s):
+    chunks = []
+    while True:
+        try:
+            chunk = s.recv(1 << 20)
+        except ConnectionResetError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def same_output(tap, sb, argv, description, user=None, expect_rc=None):
+    """Runs argv through nssrelay and in-process; checks that both agree."""
+    got = sb.client(argv, user=user)
+    want = sb.reference(argv, user=user)
+    ok = tap.ok(got.returncode == want.returncode and got.stdout == want.stdout,
+                description,
+                "through nssrelay: rc=%d %r %r\nin-process:      rc=%d %r %r" % (
+                    got.returncode, got.stdout[:400], got.stderr[:400], want.returncode,
+                    want.stdout[:400], want.stderr[:400]))
+    if expect_rc is not None:
+        tap.eq(got.returncode, expect_rc, description + ": exit status")
+    return got if ok else None
