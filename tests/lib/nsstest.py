@@ -129,7 +129,7 @@ class Sandbox:
     """One nssrelay service and the namespaces that talk to it."""
 
     def __init__(self, server_etc=None, client_etc=None, log="requests", program=None,
-                 server_env=None, inetd=False, server_prefix=None):
+                 server_env=None, inetd=False, server_prefix=None, server_sees_socket=True):
         self.tmp = tempfile.mkdtemp(prefix="nssrelay-test.", dir="/tmp")
         os.chmod(self.tmp, 0o755)
         self.server_etc = os.path.join(self.tmp, "server-etc")
@@ -145,14 +145,21 @@ class Sandbox:
         self.env.update(server_env or {})
         self.inetd = inetd
         self.server_prefix = server_prefix or []
+        # False for handlers that cannot stop their own glibc from asking
+        # the socket (the benchmark's floor): then the server's view has
+        # nothing at /run/nscd, and the socket is only at socket_path.
+        self.server_sees_socket = server_sees_socket
         self.server = None
 
     # -- the service -------------------------------------------------------
 
     def start(self):
+        if self.server_sees_socket:
+            sock_dir, listen = self.sock_dir, "/run/nscd/socket"
+        else:
+            sock_dir, listen = "-", self.socket_path
         cmd = ["unshare", "-m", "--propagation", "private", "sh", NSENV, self.server_etc,
-               self.sock_dir, "--"] + self.server_prefix + [SOCKET_ACTIVATE, "-l",
-                                                            "/run/nscd/socket", "--accept"]
+               sock_dir, "--"] + self.server_prefix + [SOCKET_ACTIVATE, "-l", listen, "--accept"]
         if self.inetd:
             cmd.append("--inetd")
         for k, v in self.env.items():

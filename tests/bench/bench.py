@@ -1,0 +1,139 @@
+"""`make bench`: what a lookup through nssrelay costs, next to baselines
+measured in the same run under the same launcher.
+
+Every handler runs under systemd-socket-activate --accept (one process
+per connection, as with Accept=yes) in a private mount namespace over the
+same fixture files; a C load generator sends raw requests as glibc's
+client does, one per connection. Baselines:
+- floor: the smallest possible handler (tests/bench/floor.c: read one
+  request, getpwnam, writev, exit; libc only);
+- floor + libsystemd: the same, linked with libsystemd, which is why
+  nssrelay does not link it.
+Figures are printed, not asserted; the target line says whether
+nssrelay's throughput is at least 0.85 x the floor's.
+"""
+
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import nsstest  # noqa: E402
+from nsstest import GETPWBYNAME, Sandbox  # noqa: E402
+
+BENCH = os.path.join(nsstest.BUILDDIR, "tests", "bench")
+LOADGEN = os.path.join(BENCH, "loadgen")
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "2000"))
+WARMUP = 200
+ROUNDS = 5
+TARGET = 0.85
+
+PASSWD = ("root:x:0:0:root:/root:/bin/sh\n"
+          "alice:x:1000:1000:Alice Example,,,:/home/alice:/bin/bash\n")
+FIXTURE = {"passwd": PASSWD}
+
+HANDLERS = [
+    ("floor (libc only)", [os.path.join(BENCH, "floor")]),
+    ("floor + libsystemd", [os.path.join(BENCH, "floor_libsystemd")]),
+    ("nssrelay", [nsstest.NSSRELAY]),
+]
+
+# The lookups measured: (label, request type, key).
+LOOKUPS = [("GETPWBYNAME alice", GETPWBYNAME, "alice")]
+
+
+def parse(line):
+    return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line)}
+
+
+def measure(sb, req_type, key, clients, requests):
+    r = subprocess.run([LOADGEN, sb.socket_path, str(req_type), key, str(clients), str(requests)],
+                       capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        raise RuntimeError("load generator failed: %s %s" % (r.stdout, r.stderr))
+    return parse(r.stdout)
+
+
+def peak_rss(sb, req_type, key, program):
+    r = sb.reference([LOADGEN, "--rss", str(req_type), key] + program)
+    if r.returncode != 0:
+        raise RuntimeError("rss probe failed: %r %r" % (r.stdout, r.stderr))
+    return parse(r.stdout.decode())["peak_rss_kib"]
+
+
+def median(values):
+    values = sorted(values)
+    return values[len(values) // 2]
+
+
+def run_config(title, etc, lookups, results):
+    """Measures every handler in interleaved rounds, so that load from
+    elsewhere on the machine hits them alike; reports per-round medians."""
+    print("\n%s" % title)
+    print("%-22s %-20s %7s %10s %8s %8s %9s" % ("handler", "lookup", "clients", "lookups/s",
+                                                "p50 us", "p99 us", "vs floor"))
+    sandboxes = []
+    try:
+        for name, program in HANDLERS:
+            # The floor cannot keep its own glibc off the socket, so no
+            # handler sees the socket at /run/nscd here; nssrelay still
+            # pays for switching its nscd client off.
+            sandboxes.append((name, program, Sandbox(server_etc=etc, log=None, program=program,
+                                                     server_sees_socket=False).start()))
+        rounds = {}
+        for name, _, sb in sandboxes:
+            measure(sb, lookups[0][1], lookups[0][2], 1, WARMUP)
+        for _ in range(ROUNDS):
+            for label, req_type, key in lookups:
+                for clients in (1, 2):
+                    for name, _, sb in sandboxes:
+                        m = measure(sb, req_type, key, clients, REQUESTS // ROUNDS)
+                        rounds.setdefault((name, label, clients), []).append(m)
+        def summary(name, label, clients):
+            ms = rounds[(name, label, clients)]
+            return {k: median([x[k] for x in ms]) for k in ms[0]}
+
+        for label, _, _ in lookups:
+            for clients in (1, 2):
+                floor = summary(HANDLERS[0][0], label, clients)["lookups_per_s"]
+                for name, _, _ in sandboxes:
+                    m = summary(name, label, clients)
+                    ratio = m["lookups_per_s"] / floor
+                    results[(title, name, label, clients)] = (m, ratio)
+                    print("%-22s %-20s %7d %10.0f %8.0f %8.0f %9.2f" % (
+                        name, label, clients, m["lookups_per_s"], m["p50_us"], m["p99_us"],
+                        ratio))
+        rss = {name: peak_rss(sb, lookups[0][1], lookups[0][2], program)
+               for name, program, sb in sandboxes}
+        print("peak RSS of one instance: " +
+              ", ".join("%s %d KiB" % (name, rss[name]) for name, _ in HANDLERS))
+    finally:
+        for _, _, sb in sandboxes:
+            sb.close()
+
+
+def main():
+    if os.geteuid() != 0:
+        sys.exit("bench: needs root for private mount namespaces")
+    print("nssrelay benchmark: %d lookups per row in %d interleaved rounds (medians), one "
+          "connection per lookup, under systemd-socket-activate --accept, on %d CPUs"
+          % (REQUESTS, ROUNDS, os.cpu_count()))
+    results = {}
+    fixture_title = "nsswitch.conf: fixture (files only)"
+    run_config(fixture_title, FIXTURE, LOOKUPS, results)
+    host = dict(FIXTURE)
+    with open("/etc/nsswitch.conf") as f:
+        host["nsswitch.conf"] = f.read()
+    run_config("nsswitch.conf: this machine's (nssrelay loads every module it names)", host,
+               LOOKUPS[:1], results)
+
+    print()
+    for clients in (1, 2):
+        m, ratio = results[(fixture_title, "nssrelay", LOOKUPS[0][0], clients)]
+        print("target: nssrelay >= %.2f x floor throughput (%s, %d client%s, fixture): "
+              "%.2f, %s" % (TARGET, LOOKUPS[0][0], clients, "s" if clients > 1 else "", ratio,
+                            "met" if ratio >= TARGET else "NOT MET"))
+
+
+main()
