@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "log.h"
 #include "macro.h"
@@ -13,9 +14,11 @@
 typedef void traced_file_callback(size_t db, void *traced_file);
 typedef void disable_nscd_function(traced_file_callback *cb);
 
-/* glibc reports the files each module watches; we never cache, so we
- * never watch anything. */
-static void ignore_traced_file(size_t db _unused_, void *traced_file _unused_) {
+/* glibc hands over, one malloc'ed record per file, what each module
+ * would have nscd watch. We never cache, so we watch nothing: the record
+ * is ours to free. */
+static void drop_traced_file(size_t db _unused_, void *traced_file) {
+        free(traced_file);
 }
 
 void nss_setup_disable_nscd_client(void) {
@@ -26,5 +29,5 @@ void nss_setup_disable_nscd_client(void) {
                 log_debug("__nss_disable_nscd not found: this glibc has no nscd client");
                 return;
         }
-        disable(ignore_traced_file);
+        disable(drop_traced_file);
 }
