@@ -2,7 +2,6 @@
 
 #include <dlfcn.h>
 #include <stddef.h>
-#include <stdlib.h>
 
 #include "log.h"
 #include "macro.h"
@@ -14,11 +13,17 @@
 typedef void traced_file_callback(size_t db, void *traced_file);
 typedef void disable_nscd_function(traced_file_callback *cb);
 
-/* glibc hands over, one malloc'ed record per file, what each module
- * would have nscd watch. We never cache, so we watch nothing: the record
- * is ours to free. */
-static void drop_traced_file(size_t db _unused_, void *traced_file) {
-        free(traced_file);
+/* glibc hands over one record per file that nscd would watch. We never
+ * cache, so we watch nothing; but some records are static and some are
+ * malloc'ed, and glibc's nscd keeps them all for good, so neither may be
+ * freed. Keeping the pointers keeps the records reachable, which is what
+ * leak checkers want, for the few milliseconds this process lives. */
+static void *traced_files[64];
+static size_t n_traced_files;
+
+static void keep_traced_file(size_t db _unused_, void *traced_file) {
+        if (n_traced_files < ELEMENTSOF(traced_files))
+                traced_files[n_traced_files++] = traced_file;
 }
 
 void nss_setup_disable_nscd_client(void) {
@@ -29,5 +34,5 @@ void nss_setup_disable_nscd_client(void) {
                 log_debug("__nss_disable_nscd not found: this glibc has no nscd client");
                 return;
         }
-        disable(drop_traced_file);
+        disable(keep_traced_file);
 }
