@@ -21,11 +21,11 @@
 /* NSS calls start with this much buffer (on the stack) and double it on
  * every ERANGE up to NSS_BUFFER_MAX; past that the connection is closed
  * without a reply. 16 MiB holds a group of about 500,000 members. */
-#define NSS_BUFFER_INITIAL 16384
-#define NSS_BUFFER_MAX (16u * 1024 * 1024)
+#define NSS_BUFFER_INITIAL ((size_t) 16384)
+#define NSS_BUFFER_MAX ((size_t) 16 << 20)
 
 /* A reply body may not exceed this; it is bounded by what NSS returned. */
-#define REPLY_BODY_INITIAL 16384
-#define REPLY_BODY_MAX (16u * 1024 * 1024)
+#define REPLY_BODY_INITIAL ((size_t) 16384)
+#define REPLY_BODY_MAX ((size_t) 16 << 20)
 
 #endif

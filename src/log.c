@@ -1,5 +1,6 @@
 #include "log.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,8 +32,17 @@ static bool stderr_is_journal(void) {
         const char *e = getenv("JOURNAL_STREAM");
         unsigned long long dev, ino;
         struct stat st;
+        char *end;
 
-        if (!e || sscanf(e, "%llu:%llu", &dev, &ino) != 2)
+        if (!e)
+                return false;
+        errno = 0;
+        dev = strtoull(e, &end, 10);
+        if (errno != 0 || end == e || *end != ':')
+                return false;
+        e = end + 1;
+        ino = strtoull(e, &end, 10);
+        if (errno != 0 || end == e || *end != '\0')
                 return false;
         if (fstat(STDERR_FILENO, &st) < 0)
                 return false;

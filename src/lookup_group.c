@@ -1,7 +1,6 @@
 /* group: GETGRBYNAME, GETGRBYGID and INITGROUPS. */
 #include <errno.h>
 #include <grp.h>
-#include <stdlib.h>
 
 #include "bounds.h"
 #include "log.h"
@@ -50,31 +49,26 @@ enum outcome lookup_group(const struct request *req, const struct peer *peer _un
 enum outcome lookup_initgroups(const struct request *req, const struct peer *peer _unused_,
                                struct reply *reply) {
         gid_t storage[NSS_BUFFER_INITIAL / sizeof(gid_t)];
-        gid_t *groups = storage;
-        _cleanup_free_ gid_t *heap = NULL;
-        const int max_groups = (int) (NSS_BUFFER_MAX / sizeof(gid_t));
-        int n = (int) (sizeof(storage) / sizeof(storage[0]));
-        int r;
+        _cleanup_(buf_free) struct buf buf = {};
+        int n, r;
 
+        buf_init(&buf, storage, sizeof(storage), NSS_BUFFER_MAX);
         for (;;) {
-                int capacity = n;
-
-                if (getgrouplist(req->key, (gid_t) -1, groups, &n) >= 0)
+                n = (int) (buf.cap / sizeof(gid_t));
+                if (getgrouplist(req->key, (gid_t) -1, (gid_t *) buf.data, &n) >= 0)
                         break;
-                /* n now says how many there are; it may change between calls. */
-                if (n <= capacity)
-                        n = capacity * 2;
-                if (n > max_groups)
-                        return nss_buffer_exhausted(req, (size_t) capacity * sizeof(gid_t));
-                gid_t *p = realloc(heap, (size_t) n * sizeof(gid_t));
-                if (!p)
+                /* n now says how many there are; it may grow between calls. */
+                size_t need = (size_t) n * sizeof(gid_t);
+                r = need > buf.cap ? buf_reserve(&buf, need) : buf_grow(&buf);
+                if (r == -E2BIG)
+                        return nss_buffer_exhausted(req, buf.cap);
+                if (r < 0)
                         return OUTCOME_FAILED;
-                heap = groups = p;
         }
 
-        /* groups[0] is the (gid_t)-1 we passed in. */
+        /* The first entry is the (gid_t)-1 we passed in. */
         size_t count = n > 0 ? (size_t) n - 1 : 0;
-        r = wire_reply_initgroups(reply, (const uint32_t *) groups + (n > 0), count);
+        r = wire_reply_initgroups(reply, (const uint32_t *) buf.data + (n > 0), count);
         if (r < 0)
                 return outcome_from_build_error(r);
         return count > 0 ? OUTCOME_FOUND : OUTCOME_NOT_FOUND;
