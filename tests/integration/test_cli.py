@@ -65,6 +65,30 @@ with a, b:
     tap.ok(reply[:8] == b"\x02\0\0\0\x01\0\0\0" and b"root\0" in reply,
            "inetd style: the reply comes back on the same socket")
 
+# Under the journal (JOURNAL_STREAM names stderr) lines carry a priority.
+with open(os.path.join("/tmp", "nssrelay-journal-test.%d" % os.getpid()), "w+b") as err:
+    st = os.fstat(err.fileno())
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    with a, b:
+        b.sendall(pack_request(GETPWBYNAME, "root"))
+        subprocess.run([NSSRELAY], stdin=a, stderr=err, timeout=30,
+                       env={"NSSRELAY_LOG": "requests",
+                            "JOURNAL_STREAM": "%d:%d" % (st.st_dev, st.st_ino)})
+    err.seek(0)
+    line = err.read().decode()
+    os.unlink(err.name)
+tap.ok(line.startswith('<5>GETPWBYNAME "root" from pid='), "journal lines carry <5> (notice)",
+       line)
+
+# Nothing but libc is linked: every lookup pays for each library.
+r = subprocess.run(["readelf", "-d", NSSRELAY], capture_output=True, text=True)
+needed = set(l.split("[")[1].rstrip("]") for l in r.stdout.splitlines() if "(NEEDED)" in l)
+sanitizer_runtime = {"libm.so.6", "libdl.so.2", "libpthread.so.0", "librt.so.1",
+                     "libresolv.so.2", "libgcc_s.so.1"}
+tap.ok(needed == {"libc.so.6"} or
+       (os.environ.get("NSSRELAY_SANITIZERS") == "yes" and needed - sanitizer_runtime ==
+        {"libc.so.6"}), "nssrelay links libc only", sorted(needed))
+
 # And under systemd-socket-activate --inetd, through the real client.
 users = {"passwd": "root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000:Alice:/home/alice:/bin/sh\n"}
 with Sandbox(server_etc=users, inetd=True) as sb:
