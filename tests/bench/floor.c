@@ -1,8 +1,10 @@
 /* The floor: the smallest per-connection handler that answers one
- * GETPWBYNAME. It reads the request from the connection systemd passes
- * (fd 3, or fd 0 inetd-style), calls getpwnam, sends the reply with one
- * writev and exits. No deadlines, no checks, libc only: nssrelay's cost is
- * measured against this. */
+ * GETPWBYNAME or GETAI. It reads the request from the connection systemd
+ * passes (fd 3, or fd 0 inetd-style), calls getpwnam or getaddrinfo, sends
+ * the reply with one writev and exits. No deadlines, no checks, libc only:
+ * nssrelay's cost is measured against this. */
+#include <netdb.h>
+#include <netinet/in.h>
 #include <pwd.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,6 +16,59 @@
 #ifdef WITH_LIBSYSTEMD
 #include <systemd/sd-daemon.h>
 #endif
+
+enum { GETPWBYNAME = 0, GETAI = 14 };
+
+static int reply_passwd(int fd, const char *key) {
+        struct passwd *pw = getpwnam(key);
+        int32_t h[9] = { 2, 0, 0, 0, -1, -1, 0, 0, 0 };
+        struct iovec iov[6] = { { h, sizeof(h) } };
+        int n = 1;
+
+        if (pw) {
+                const char *s[5] = { pw->pw_name, pw->pw_passwd, pw->pw_gecos, pw->pw_dir, pw->pw_shell };
+                const int slot[5] = { 2, 3, 6, 7, 8 };
+                h[1] = 1;
+                h[4] = (int32_t) pw->pw_uid;
+                h[5] = (int32_t) pw->pw_gid;
+                for (int i = 0; i < 5; i++) {
+                        h[slot[i]] = (int32_t) strlen(s[i]) + 1;
+                        iov[n++] = (struct iovec) { (void *) s[i], (size_t) h[slot[i]] };
+                }
+        }
+        return writev(fd, iov, n) < 0;
+}
+
+static int reply_addrinfo(int fd, const char *key) {
+        struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_CANONNAME };
+        struct addrinfo *res = NULL;
+        int32_t h[6] = { 2, 0, 0, 0, 0, 0 };
+        uint8_t addrs[64 * 16], families[64];
+        const char *canon = "";
+
+        if (getaddrinfo(key, NULL, &hints, &res) == 0) {
+                for (struct addrinfo *ai = res; ai && h[2] < 64; ai = ai->ai_next) {
+                        if (ai->ai_family == AF_INET) {
+                                memcpy(addrs + h[3], &((struct sockaddr_in *) ai->ai_addr)->sin_addr, 4);
+                                h[3] += 4;
+                        } else {
+                                memcpy(addrs + h[3], &((struct sockaddr_in6 *) ai->ai_addr)->sin6_addr, 16);
+                                h[3] += 16;
+                        }
+                        families[h[2]++] = (uint8_t) ai->ai_family;
+                }
+                if (res->ai_canonname)
+                        canon = res->ai_canonname;
+                h[1] = 1;
+                h[4] = (int32_t) strlen(canon) + 1;
+        }
+        struct iovec iov[4] = { { h, sizeof(h) }, { addrs, (size_t) h[3] }, { families, (size_t) h[2] },
+                                { (void *) canon, (size_t) h[4] } };
+        int r = writev(fd, iov, 4) < 0;
+        if (res)
+                freeaddrinfo(res);
+        return r;
+}
 
 int main(void) {
         int32_t req[3];
@@ -30,21 +85,5 @@ int main(void) {
             read(fd, key, (size_t) req[2]) != req[2])
                 return 1;
         key[req[2] - 1] = '\0';
-
-        struct passwd *pw = getpwnam(key);
-        int32_t h[9] = { 2, 0, 0, 0, -1, -1, 0, 0, 0 };
-        struct iovec iov[6] = { { h, sizeof(h) } };
-        int n = 1;
-        if (pw) {
-                const char *s[5] = { pw->pw_name, pw->pw_passwd, pw->pw_gecos, pw->pw_dir, pw->pw_shell };
-                const int slot[5] = { 2, 3, 6, 7, 8 };
-                h[1] = 1;
-                h[4] = (int32_t) pw->pw_uid;
-                h[5] = (int32_t) pw->pw_gid;
-                for (int i = 0; i < 5; i++) {
-                        h[slot[i]] = (int32_t) strlen(s[i]) + 1;
-                        iov[n++] = (struct iovec) { (void *) s[i], (size_t) h[slot[i]] };
-                }
-        }
-        return writev(fd, iov, n) < 0;
+        return req[1] == GETAI ? reply_addrinfo(fd, key) : reply_passwd(fd, key);
 }
