@@ -52,11 +52,13 @@ static enum client_result connect_until(int fd, const char *path, uint64_t deadl
         uint64_t left = usec_left(deadline_usec);
         struct timeval tv = { .tv_sec = (time_t) (left / 1000000), .tv_usec = (suseconds_t) (left % 1000000) };
 
-        if (strlen(path) >= sizeof(sa.sun_path)) {
+        size_t len = strlen(path);
+
+        if (len >= sizeof(sa.sun_path)) {
                 errno = ENAMETOOLONG;
                 return CLIENT_NO_SOCKET;
         }
-        strcpy(sa.sun_path, path);
+        memcpy(sa.sun_path, path, len + 1);
         if (left == 0)
                 return CLIENT_TIMEOUT;
         if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0)

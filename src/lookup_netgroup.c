@@ -18,31 +18,14 @@
 #include "nss_buffer.h"
 #include "wire_netgroup.h"
 
-/* Ends the enumeration setnetgrent() started, at scope exit. */
-static void endnetgrentp(bool *started) {
-        if (*started)
-                endnetgrent();
-}
-
-enum outcome lookup_netgroup(const struct request *req, const struct peer *peer _unused_,
-                             struct reply *reply) {
+/* Appends every triple of the enumeration setnetgrent() opened. */
+static enum outcome collect_triples(const struct request *req, const char *name, struct reply *reply,
+                                    size_t *count) {
         uint8_t storage[NSS_BUFFER_INITIAL];
         _cleanup_(buf_free) struct buf buf;
-        _cleanup_(endnetgrentp) bool started = false;
-        const char *name;
-        size_t count = 0;
         int r;
 
-        if (wire_parse_netgroup_name(req, &name) != WIRE_OK)
-                return OUTCOME_MALFORMED;
-
         buf_init(&buf, storage, sizeof(storage), NSS_BUFFER_MAX);
-        started = true;
-        if (setnetgrent(name) != 1) {
-                r = wire_reply_netgroup(reply, false, 0);
-                return r < 0 ? outcome_from_build_error(r) : OUTCOME_NOT_FOUND;
-        }
-
         for (;;) {
                 char *host, *user, *domain;
 
@@ -55,16 +38,37 @@ enum outcome lookup_netgroup(const struct request *req, const struct peer *peer 
                                                     "closing without a reply", name, REPLY_BODY_MAX);
                                 return outcome_from_build_error(r);
                         }
-                        count++;
+                        (*count)++;
                         continue;
                 }
                 /* A triple longer than the buffer: the module keeps its
                  * place and hands it over on the next call. */
                 if (errno != ERANGE)
-                        break;
+                        return OUTCOME_FOUND;
                 if (buf_grow(&buf) < 0)
                         return nss_buffer_exhausted(req, buf.cap);
         }
+}
+
+enum outcome lookup_netgroup(const struct request *req, const struct peer *peer _unused_,
+                             struct reply *reply) {
+        enum outcome outcome;
+        const char *name;
+        size_t count = 0;
+        int r;
+
+        if (wire_parse_netgroup_name(req, &name) != WIRE_OK)
+                return OUTCOME_MALFORMED;
+
+        if (setnetgrent(name) != 1) {
+                endnetgrent();
+                r = wire_reply_netgroup(reply, false, 0);
+                return r < 0 ? outcome_from_build_error(r) : OUTCOME_NOT_FOUND;
+        }
+        outcome = collect_triples(req, name, reply, &count);
+        endnetgrent();
+        if (outcome != OUTCOME_FOUND)
+                return outcome;
 
         r = wire_reply_netgroup(reply, true, count);
         return r < 0 ? outcome_from_build_error(r) : OUTCOME_FOUND;

@@ -12,7 +12,7 @@
 enum outcome lookup_services(const struct request *req, const struct peer *peer _unused_,
                              struct reply *reply) {
         uint8_t storage[NSS_BUFFER_INITIAL];
-        _cleanup_(buf_free) struct buf buf;
+        _cleanup_(buf_free) struct buf buf = { 0 }; /* freed on every return, even before buf_init */
         struct service_query q;
         struct servent se, *result = NULL;
         int r = 0;

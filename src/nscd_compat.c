@@ -165,7 +165,7 @@ static _noreturn_ void statistics(void) {
 
 /* nscd with no action starts the daemon. There is none to start; say so,
  * and succeed when the socket works, as a started nscd would. */
-static _noreturn_ void start(void) {
+static _noreturn_ void start_daemon(void) {
         const char *why = NULL;
 
         if (probe(&why) < 0)
@@ -242,5 +242,5 @@ int main(int argc, char *argv[]) {
                 die(EXIT_USAGE, "unexpected argument '%s' (see %s --help)", argv[optind], program);
         if (get_stats)
                 statistics();
-        start();
+        start_daemon();
 }

@@ -128,27 +128,29 @@ static void set_port_key(struct query *q, const char *arg) {
 
 /* "NETGROUP\0" then "\x01VALUE\0" or "\0" for each of host, user, domain. */
 static void set_innetgr_key(struct query *q, char **args, int n) {
-        size_t len = 0;
+        size_t len;
 
         if (n < 1 || n > 4)
                 usage("innetgr takes NETGROUP [HOST [USER [DOMAIN]]]");
-        for (int i = 0; i < 4; i++) {
-                const char *v = i < n ? args[i] : NULL;
+        len = strlen(args[0]) + 1;
+        if (len > NSCD_MAX_KEY_LEN)
+                usage("key longer than %d bytes", NSCD_MAX_KEY_LEN);
+        memcpy(q->key, args[0], len);
+        for (int i = 1; i < 4; i++) {
+                const char *v = i < n && strcmp(args[i], "-") != 0 ? args[i] : NULL;
 
-                if (i > 0 && v && strcmp(v, "-") == 0)
-                        v = NULL;
-                size_t need = i == 0 ? strlen(v) + 1 : v ? strlen(v) + 2 : 1;
-                if (len + need > NSCD_MAX_KEY_LEN)
-                        usage("key longer than %d bytes", NSCD_MAX_KEY_LEN);
-                if (i > 0) {
-                        if (!v) {
-                                q->key[len++] = '\0';
-                                continue;
-                        }
-                        q->key[len++] = '\x01';
+                if (!v) {
+                        if (len + 1 > NSCD_MAX_KEY_LEN)
+                                usage("key longer than %d bytes", NSCD_MAX_KEY_LEN);
+                        q->key[len++] = '\0';
+                        continue;
                 }
-                memcpy(q->key + len, v, strlen(v) + 1);
-                len += strlen(v) + 1;
+                size_t vlen = strlen(v) + 1;
+                if (len + 1 + vlen > NSCD_MAX_KEY_LEN)
+                        usage("key longer than %d bytes", NSCD_MAX_KEY_LEN);
+                q->key[len++] = '\x01';
+                memcpy(q->key + len, v, vlen);
+                len += vlen;
         }
         q->type = REQ_INNETGR;
         q->key_len = len;

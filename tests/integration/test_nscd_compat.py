@@ -32,12 +32,18 @@ with Sandbox() as sb:
                    for l in sb.wait_for_log(mark, "INVALIDATE")),
                "nscd -i %s reached nssrelay, which answered" % db, sb.log_text()[mark:])
 
+    mark = sb.mark()
     r = sb.client([NSCD, "--invalidate=group"])
     tap.eq(r.returncode, 0, "--invalidate=group: exit 0")
+    sb.wait_for_log(mark, 'INVALIDATE "group"')
     # Tools run "nscd --invalidate passwd group"; nscd acts on the first
     # -i and exits before it sees the stray argument.
+    mark = sb.mark()
     r = sb.client([NSCD, "--invalidate", "passwd", "group"])
     tap.eq(r.returncode, 0, "--invalidate passwd group (a stray argument): exit 0, as nscd")
+    # nssrelay logs after it has replied: let that line come before the
+    # mark below.
+    sb.wait_for_log(mark, 'INVALIDATE "passwd"')
 
     mark = sb.mark()
     r = sb.client([NSCD, "-i", "bogus"])
