@@ -34,6 +34,11 @@ request_handler lookup_passwd;
 /* lookup_group.c */
 request_handler lookup_group;
 request_handler lookup_initgroups;
+/* lookup_services.c */
+request_handler lookup_services;
+/* lookup_netgroup.c */
+request_handler lookup_netgroup;
+request_handler lookup_innetgr;
 /* control.c: requests that are not lookups */
 request_handler control_getfd;
 request_handler control_invalidate;

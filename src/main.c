@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "query.h"
 #include "serve.h"
 #include "transport.h"
 #include "watchdog.h"
@@ -16,6 +17,7 @@
 
 static void print_help(void) {
         printf("Usage: nssrelay [--log=LEVEL]\n"
+               "       nssrelay query [OPTIONS] DB KEY...\n"
                "Answer one glibc nscd request through this system's NSS modules, caching nothing.\n"
                "\n"
                "nssrelay is started by systemd for each connection to /run/nscd/socket\n"
@@ -28,6 +30,9 @@ static void print_help(void) {
                "                or debug; overrides $NSSRELAY_LOG\n"
                "  -h, --help    show this help\n"
                "  -V, --version show the version\n"
+               "\n"
+               "nssrelay query sends one request to the socket and prints the reply; see\n"
+               "nssrelay query --help.\n"
                "\n"
                "See nssrelay(8).\n");
 }
@@ -60,6 +65,10 @@ int main(int argc, char *argv[]) {
         int level = LOG_SETTING_WARNING;
         char why[512];
         int c, fd;
+
+        /* The diagnostic client; the serving path below is untouched. */
+        if (argc >= 2 && strcmp(argv[1], "query") == 0)
+                return query_main(argc - 1, argv + 1);
 
         if (env && *env)
                 level = parse_log_level(env, "NSSRELAY_LOG");

@@ -159,6 +159,12 @@ enum wire_error wire_parse_id(const struct request *req, uint32_t *id) {
         return WIRE_OK;
 }
 
+bool wire_key_is_text(const struct request *req) {
+        size_t n = strlen(req->key);
+
+        return n == req->key_len || n + 1 == req->key_len;
+}
+
 void wire_set_header(struct reply *r, const int32_t *fields, size_t n) {
         r->header_len = n * sizeof(int32_t);
         memcpy(r->header, fields, r->header_len);

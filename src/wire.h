@@ -96,6 +96,8 @@ enum wire_error wire_parse_request(const void *bytes, size_t len, struct request
 /* The numeric key of GETPWBYUID and GETGRBYGID: plain decimal digits,
  * at most 4294967295. Anything else is WIRE_BAD_KEY. */
 enum wire_error wire_parse_id(const struct request *req, uint32_t *id);
+/* True when the key is one string: no NUL but an optional final one. */
+bool wire_key_is_text(const struct request *req);
 
 /* Reply headers are runs of 4-byte fields in host order, with no padding
  * on every Linux ABI but alpha, so they are built as int32 arrays. */

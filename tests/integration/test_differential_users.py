@@ -9,7 +9,7 @@ import nsstest
 from fixtures import USERS
 from nsstest import (GETFDGR, GETFDPW, GETGRBYGID, GETGRBYNAME, GETPWBYNAME, GETPWBYUID,
                      GETSTAT, INITGROUPS, INVALIDATE, Sandbox, Tap)
-from refnscd import ReferenceNscd
+from refnscd import RefNscd
 
 REQUESTS = (
     [(GETPWBYNAME, n) for n in ("alice", "bob", "root", "big", "empty", "longgecos", "many",
@@ -26,7 +26,7 @@ REQUESTS = (
 tap = Tap()
 nsstest.require_root(tap)
 
-with ReferenceNscd(USERS) as nscd, Sandbox(server_etc=USERS) as sb:
+with RefNscd(USERS) as nscd, Sandbox(server_etc=USERS) as sb:
     for req_type, key in REQUESTS:
         want = nscd.request(req_type, key)
         got = sb.request(req_type, key)

@@ -1,12 +1,22 @@
 """Debian's glibc nscd as a reference server for differential tests.
 
-The nscd package is downloaded from the Debian archive and unpacked with
-dpkg -x, never installed. It runs in a private mount namespace over the
-same fixture /etc files as nssrelay, with caching as harmless as nscd
-allows (`shared no`, `persistent no`), on a socket under a temporary
-directory. Tests send both servers the same raw requests and compare bytes.
+    with RefNscd({"services": "http 80/tcp www\n"}) as ref:
+        reply = ref.request(nsstest.GETSERVBYNAME, "http/tcp")   # bytes
+
+The nscd binary comes from Debian's nscd package for the installed libc6,
+fetched with `apt-get download` and unpacked with `dpkg -x`, never
+installed. It is kept in $NSSRELAY_REFNSCD_CACHE (default
+/var/tmp/nssrelay-refnscd) so later runs need no download;
+$NSSRELAY_REFNSCD names a binary to use instead.
+
+nscd runs in the foreground in a private mount namespace set up by
+tests/lib/nsenv: the fixture files (BASE_ETC, the given files and an
+nscd.conf with every cache enabled, not shared, not persistent, no
+paranoia) over /etc, and its socket in a temporary directory. It caches:
+ask each question once if the first answer is what you want to compare.
 """
 
+import fcntl
 import glob
 import os
 import shutil
@@ -18,108 +28,114 @@ import time
 
 import nsstest
 
+CACHE_ROOT = os.environ.get("NSSRELAY_REFNSCD_CACHE", "/var/tmp/nssrelay-refnscd")
 DATABASES = ("passwd", "group", "hosts", "services", "netgroup")
 
 
 def nscd_conf():
-    lines = ["debug-level 0", "paranoia no", "threads 2"]
+    lines = ["paranoia no\n", "debug-level 0\n"]
     for db in DATABASES:
-        lines += ["enable-cache %s yes" % db,
-                  "positive-time-to-live %s 600" % db,
-                  "negative-time-to-live %s 600" % db,
-                  "check-files %s yes" % db,
-                  "persistent %s no" % db,
-                  "shared %s no" % db]
-    return "\n".join(lines) + "\n"
+        lines += ["enable-cache %s yes\n" % db,
+                  "positive-time-to-live %s 600\n" % db,
+                  "negative-time-to-live %s 600\n" % db,
+                  "check-files %s yes\n" % db,
+                  "persistent %s no\n" % db,
+                  "shared %s no\n" % db]
+    return "".join(lines)
+
+
+def _libc6_version():
+    r = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "libc6"], capture_output=True,
+                       text=True, check=True)
+    return r.stdout.strip()
 
 
 def nscd_binary():
-    """Returns the path of Debian's nscd, fetching it once if needed.
-
-    NSSRELAY_REFERENCE_NSCD names an unpacked binary; otherwise the
-    package is unpacked under the build tree. A missing binary that cannot
-    be fetched is an error, not a skip."""
-    explicit = os.environ.get("NSSRELAY_REFERENCE_NSCD")
+    """The path of Debian's nscd binary, downloaded once if needed."""
+    explicit = os.environ.get("NSSRELAY_REFNSCD")
     if explicit:
         return explicit
-    root = os.path.join(nsstest.BUILDDIR, "tests", "reference", "nscd")
-    binary = os.path.join(root, "usr", "sbin", "nscd")
-    if os.path.exists(binary):
-        return binary
-    download = tempfile.mkdtemp(prefix="nssrelay-nscd-deb.")
-    try:
-        subprocess.run(["apt-get", "download", "nscd"], cwd=download, check=True,
-                       capture_output=True, timeout=300)
-        deb = glob.glob(os.path.join(download, "nscd_*.deb"))[0]
-        os.makedirs(root, exist_ok=True)
-        subprocess.run(["dpkg", "-x", deb, root], check=True, capture_output=True)
-    except (subprocess.SubprocessError, IndexError, OSError) as e:
-        raise RuntimeError("cannot fetch Debian's nscd for the differential test "
-                           "(apt-get download nscd needs the package lists: apt-get update): %s"
-                           % e)
-    finally:
-        shutil.rmtree(download, ignore_errors=True)
+    version = _libc6_version()
+    dest = os.path.join(CACHE_ROOT, version.replace(":", "_"))
+    binary = os.path.join(dest, "usr", "sbin", "nscd")
+    os.makedirs(CACHE_ROOT, exist_ok=True)
+    # Tests may run in parallel: one downloads, the others wait for it.
+    with open(os.path.join(CACHE_ROOT, ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not os.path.exists(binary):
+            work = tempfile.mkdtemp(prefix="download.", dir=CACHE_ROOT)
+            try:
+                r = subprocess.run(["apt-get", "download", "nscd=" + version], cwd=work,
+                                   capture_output=True, text=True, timeout=300)
+                debs = glob.glob(os.path.join(work, "nscd_*.deb"))
+                if r.returncode != 0 or not debs:
+                    raise RuntimeError("apt-get download nscd=%s failed (run apt-get update?): %s"
+                                       % (version, r.stderr.strip()))
+                subprocess.run(["dpkg", "-x", debs[0], os.path.join(work, "root")], check=True)
+                os.rename(os.path.join(work, "root"), dest)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
     return binary
 
 
-class ReferenceNscd:
-    """Debian's nscd over fixture files; use as a context manager."""
+class RefNscd:
+    """One Debian nscd over fixture files; request() returns its raw reply."""
 
-    def __init__(self, etc_files):
+    def __init__(self, etc=None):
         self.tmp = tempfile.mkdtemp(prefix="nssrelay-refnscd.", dir="/tmp")
         os.chmod(self.tmp, 0o755)
-        self.etc = os.path.join(self.tmp, "etc")
+        self.etc_dir = os.path.join(self.tmp, "etc")
         self.sock_dir = os.path.join(self.tmp, "sock")
         self.socket_path = os.path.join(self.sock_dir, "socket")
-        os.makedirs(self.sock_dir)
-        files = dict(etc_files or {})
-        files["nscd.conf"] = nscd_conf()
-        nsstest.write_etc(self.etc, files)
         self.log_path = os.path.join(self.tmp, "nscd.log")
-        self.process = None
+        os.makedirs(self.sock_dir, mode=0o755)
+        files = dict(etc or {})
+        files["nscd.conf"] = nscd_conf()
+        nsstest.write_etc(self.etc_dir, files)
+        self.proc = None
 
     def start(self):
         binary = nscd_binary()
-        self.log_file = open(self.log_path, "wb")
-        # nscd binds /var/run/nscd/socket itself: inside its namespace that
-        # is our socket directory.
-        self.process = subprocess.Popen(
-            ["unshare", "-m", "--propagation", "private", "sh", nsstest.NSENV, self.etc,
-             self.sock_dir, "--", binary, "-F"],
-            stdout=self.log_file, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 15
+        cmd = ["unshare", "-m", "--propagation", "private", "sh", nsstest.NSENV, self.etc_dir,
+               self.sock_dir, "--", binary, "-F", "-f", "/etc/nscd.conf"]
+        self.log_file = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(cmd, stdout=self.log_file, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("reference nscd exited: " + open(self.log_path).read())
+            if self.proc.poll() is not None:
+                raise RuntimeError("nscd exited: " + self._log())
             if os.path.exists(self.socket_path):
                 try:
                     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
                         s.connect(self.socket_path)
-                    # An empty connection is harmless to nscd: it closes it.
                     return self
                 except OSError:
                     pass
-            time.sleep(0.02)
-        raise RuntimeError("reference nscd did not start")
+            time.sleep(0.01)
+        raise RuntimeError("nscd did not start: " + self._log())
+
+    def _log(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode(errors="replace")
 
     def request(self, req_type, key, timeout=10.0):
-        return self.raw(nsstest.pack_request(req_type, key), timeout=timeout)
-
-    def raw(self, data, timeout=10.0):
+        """Sends one request; returns every byte nscd sent before closing."""
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
             s.settimeout(timeout)
             s.connect(self.socket_path)
-            s.sendall(data)
+            s.sendall(nsstest.pack_request(req_type, key))
             return nsstest.read_until_eof(s)
 
     def close(self):
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
             try:
-                self.process.wait(timeout=10)
+                self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.proc = None
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def __enter__(self):

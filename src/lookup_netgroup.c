@@ -1,0 +1,98 @@
+/* netgroup: GETNETGRENT and INNETGR through glibc's public netgroup API.
+ *
+ * glibc's setnetgrent/getnetgrent_r already flatten nested netgroups:
+ * each netgroup is read once, however often it is named, so loops end,
+ * and every triple is kept, duplicates included, as glibc nscd keeps
+ * them. glibc nscd walks the nested netgroups breadth first, the public
+ * API (what a client without nscd gets) depth first from the last one
+ * named; where a netgroup names several others, the triples therefore
+ * come in another order than glibc nscd's, the same set all the same.
+ * Our own glibc never asks nscd (that is us): serve.c disables its nscd
+ * client, which covers netgroups too, before any handler that uses NSS. */
+#include <errno.h>
+#include <netdb.h>
+
+#include "bounds.h"
+#include "log.h"
+#include "lookup.h"
+#include "nss_buffer.h"
+#include "wire_netgroup.h"
+
+/* Appends every triple of the enumeration setnetgrent() opened. */
+static enum outcome collect_triples(const struct request *req, const char *name, struct reply *reply,
+                                    size_t *count) {
+        uint8_t storage[NSS_BUFFER_INITIAL];
+        _cleanup_(buf_free) struct buf buf;
+        int r;
+
+        buf_init(&buf, storage, sizeof(storage), NSS_BUFFER_MAX);
+        for (;;) {
+                char *host, *user, *domain;
+
+                errno = 0;
+                if (getnetgrent_r(&host, &user, &domain, (char *) buf.data, buf.cap) == 1) {
+                        r = wire_netgroup_append_triple(reply, host, user, domain);
+                        if (r < 0) {
+                                if (r == -E2BIG)
+                                        log_warning("netgroup \"%s\": more than %zu bytes of triples; "
+                                                    "closing without a reply", name, REPLY_BODY_MAX);
+                                return outcome_from_build_error(r);
+                        }
+                        (*count)++;
+                        continue;
+                }
+                /* A triple longer than the buffer: the module keeps its
+                 * place and hands it over on the next call. */
+                if (errno != ERANGE)
+                        return OUTCOME_FOUND;
+                if (buf_grow(&buf) < 0)
+                        return nss_buffer_exhausted(req, buf.cap);
+        }
+}
+
+enum outcome lookup_netgroup(const struct request *req, const struct peer *peer _unused_,
+                             struct reply *reply) {
+        enum outcome outcome;
+        const char *name;
+        size_t count = 0;
+        int r;
+
+        if (wire_parse_netgroup_name(req, &name) != WIRE_OK)
+                return OUTCOME_MALFORMED;
+
+        if (setnetgrent(name) != 1) {
+                endnetgrent();
+                r = wire_reply_netgroup(reply, false, 0);
+                return r < 0 ? outcome_from_build_error(r) : OUTCOME_NOT_FOUND;
+        }
+        outcome = collect_triples(req, name, reply, &count);
+        endnetgrent();
+        if (outcome != OUTCOME_FOUND)
+                return outcome;
+
+        r = wire_reply_netgroup(reply, true, count);
+        return r < 0 ? outcome_from_build_error(r) : OUTCOME_FOUND;
+}
+
+/* glibc nscd answers INNETGR from the flattened triples it would send
+ * for GETNETGRENT. We ask innetgr() instead, so membership is exactly
+ * what the client would compute without us (host and domain compare
+ * without regard to case there; glibc nscd compares them exactly), and
+ * setnetgrent() first, which only opens the netgroup, to tell an unknown
+ * netgroup from a non-member: innetgr() returns 0 for both. */
+enum outcome lookup_innetgr(const struct request *req, const struct peer *peer _unused_,
+                            struct reply *reply) {
+        struct innetgr_query q;
+        bool found, member = false;
+
+        if (wire_parse_innetgr(req, &q) != WIRE_OK)
+                return OUTCOME_MALFORMED;
+
+        found = setnetgrent(q.netgroup) == 1;
+        endnetgrent();
+        if (found)
+                member = innetgr(q.netgroup, q.host, q.user, q.domain) == 1;
+
+        wire_reply_innetgr(reply, found, member);
+        return found ? OUTCOME_FOUND : OUTCOME_NOT_FOUND;
+}
