@@ -330,7 +330,7 @@ int query_main(int argc, char **argv) {
 
         printf("%s: %zu-byte reply from %s in %.1f ms\n", what, reply.len, path, ms);
         _cleanup_(buf_free) struct buf text;
-        buf_init(&text, NULL, 0, 64u * 1024 * 1024);
+        buf_init(&text, NULL, 0, (size_t) 64 << 20);
         int d = wire_describe_reply(q.type, reply.data, reply.len, &text);
         fwrite(text.data, 1, text.len, stdout);
         if (hex)
