@@ -129,7 +129,7 @@ class Sandbox:
     """One nssrelay service and the namespaces that talk to it."""
 
     def __init__(self, server_etc=None, client_etc=None, log="requests", program=None,
-                 server_env=None, inetd=False, server_prefix=None):
+                 server_env=None, inetd=False, server_prefix=None, netns=None):
         self.tmp = tempfile.mkdtemp(prefix="nssrelay-test.", dir="/tmp")
         os.chmod(self.tmp, 0o755)
         self.server_etc = os.path.join(self.tmp, "server-etc")
@@ -145,13 +145,16 @@ class Sandbox:
         self.env.update(server_env or {})
         self.inetd = inetd
         self.server_prefix = server_prefix or []
+        # A network namespace (e.g. /proc/PID/ns/net of a PrivateNetwork
+        # in netns.py) that the service and every client run in.
+        self.net_prefix = ["nsenter", "--net=" + netns] if netns else []
         self.server = None
 
     # -- the service -------------------------------------------------------
 
     def start(self):
-        cmd = ["unshare", "-m", "--propagation", "private", "sh", NSENV, self.server_etc,
-               self.sock_dir, "--"] + self.server_prefix + [SOCKET_ACTIVATE, "-l",
+        cmd = self.net_prefix + ["unshare", "-m", "--propagation", "private", "sh", NSENV,
+                                 self.server_etc, self.sock_dir, "--"] + self.server_prefix + [SOCKET_ACTIVATE, "-l",
                                                             "/run/nscd/socket", "--accept"]
         if self.inetd:
             cmd.append("--inetd")
@@ -217,15 +220,24 @@ class Sandbox:
 
     # -- clients -------------------------------------------------------------
 
-    def _run(self, etc, with_socket, argv, user=None, input=None, timeout=60, env=None):
-        cmd = ["unshare", "-m", "--propagation", "private", "sh", NSENV, etc,
-               self.sock_dir if with_socket else "-", "--"]
+    def _command(self, etc, with_socket, argv, user=None, env=None):
+        cmd = self.net_prefix + ["unshare", "-m", "--propagation", "private", "sh", NSENV, etc,
+                                 self.sock_dir if with_socket else "-", "--"]
         if user is not None:
             cmd += ["setpriv", "--reuid=%d" % user, "--regid=%d" % user, "--clear-groups"]
         run_env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}
         run_env.update(env or {})
-        return subprocess.run(cmd + list(argv), input=input, capture_output=True, timeout=timeout,
-                              env=run_env)
+        return cmd + list(argv), run_env
+
+    def _run(self, etc, with_socket, argv, user=None, input=None, timeout=60, env=None):
+        cmd, run_env = self._command(etc, with_socket, argv, user, env)
+        return subprocess.run(cmd, input=input, capture_output=True, timeout=timeout, env=run_env)
+
+    def client_popen(self, argv, user=None, env=None, **popen_kw):
+        """Starts argv in the client's view and returns the Popen: for a
+        long-running client that the test talks to while it runs."""
+        cmd, run_env = self._command(self.client_etc, True, argv, user, env)
+        return subprocess.Popen(cmd, env=run_env, **popen_kw)
 
     def client(self, argv, **kw):
         """Runs argv where only nssrelay knows the test entries."""
