@@ -86,9 +86,10 @@ def wait_for_udp_answer(net, addr, timeout=10.0):
 
 class Dnsmasq:
     """dnsmasq answering from --host-record/--cname lines on one loopback
-    address of a PrivateNetwork, authoritative (NXDOMAIN) for 'domain'."""
+    address of a PrivateNetwork, authoritative for 'domain' ('#': every
+    name): anything else there is NXDOMAIN, never forwarded."""
 
-    def __init__(self, net, addr, records, domain="test", log_path=None):
+    def __init__(self, net, addr, records, domain="#", log_path=None):
         argv = ["dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv",
                 "--no-hosts", "--bind-interfaces", "--listen-address=" + addr, "--port=53",
                 "--user=root", "--group=root", "--pid-file=", "--local=/%s/" % domain,
