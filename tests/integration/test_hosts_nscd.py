@@ -123,8 +123,8 @@ with PrivateNetwork(addresses=["192.0.2.1/32", "2001:db8::1/128"]) as net, \
         tap.ok(got == want and len(got) >= 32, "GETHOSTBYADDRv6 %s: the same %d bytes" % (addr, len(want)),
                "nssrelay: %s\nnscd:     %s" % (got.hex(), want.hex()))
     for t, key in ((GETHOSTBYADDR, b"\x01\x02\x03"), (GETHOSTBYADDRv6, b"\x00" * 4)):
-        # glibc nscd does not check address key lengths (it reads past a
-        # short key); nssrelay closes. Only ours is checked here.
+        # glibc nscd does not check the length of address keys; nssrelay
+        # closes. Only ours is checked here.
         tap.eq(sb.request(t, key), b"", "a %d-byte address key: nssrelay closes" % len(key))
     tap.ok(not any(": fallback" in l for l in sb.lines_since(mark)), "nssrelay answered every request")
 
