@@ -55,7 +55,7 @@ enum outcome hosts_temporary_failure(const struct request *req, int rc, int h_er
 enum outcome lookup_hosts(const struct request *req, const struct peer *peer _unused_,
                           struct reply *reply) {
         uint8_t storage[NSS_BUFFER_INITIAL];
-        _cleanup_(buf_free) struct buf buf;
+        _cleanup_(buf_free) struct buf buf = { 0 }; /* buf_free runs on early returns too */
         int width = wire_host_address_width(req->type);
         int family = width == 16 ? AF_INET6 : AF_INET;
         bool by_addr = req->type == REQ_GETHOSTBYADDR || req->type == REQ_GETHOSTBYADDRv6;
