@@ -292,6 +292,14 @@ def read_until_eof(s):
     return b"".join(chunks)
 
 
+def crash_lines(log):
+    """Lines of a service log that say nssrelay crashed or a sanitizer
+    found an error. LeakSanitizer's reports are left out: glibc hands
+    __nss_disable_nscd's callback memory that nssrelay never frees."""
+    return [l for l in log.splitlines()
+            if " crashed with " in l or "ERROR: AddressSanitizer" in l or "runtime error:" in l]
+
+
 def same_output(tap, sb, argv, description, user=None, expect_rc=None):
     """Runs argv through nssrelay and in-process; checks that both agree."""
     got = sb.client(argv, user=user)
