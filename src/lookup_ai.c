@@ -49,7 +49,6 @@ typedef enum nss_status getcanonname_r_function(const char *name, char *buffer, 
 #define NO_DATA_AGAIN 2
 
 struct ai_lookup {
-        const struct request *req;
         const char *name;
         struct buf nss;            /* the modules' buffer */
         struct ai_addresses found; /* this module's addresses */
@@ -179,13 +178,13 @@ static bool find_canon(struct ai_lookup *l, getcanonname_r_function *cfct, bool 
         /* A reverse lookup of the first IPv4 address if there is one, else
          * of the first IPv6 address. */
         const uint8_t *families = l->found.families.data, *addr = l->found.addrs.data;
-        size_t n = ai_addresses_count(&l->found), i = 0;
+        size_t n = ai_addresses_count(&l->found);
         struct hostent he, *result = NULL;
         int family = AF_INET6, rc, h_error = 0;
 
         if (have_v4) {
                 size_t offset = 0;
-                for (i = 0; i < n && families[i] != AF_INET; i++)
+                for (size_t i = 0; i < n && families[i] != AF_INET; i++)
                         offset += 16;
                 addr += offset;
                 family = AF_INET;
@@ -249,7 +248,7 @@ static enum nss_status clamp_status(enum nss_status s) {
 enum outcome lookup_ai(const struct request *req, const struct peer *peer _unused_, struct reply *reply) {
         uint8_t nss_storage[NSS_BUFFER_INITIAL], addrs_storage[1024], families_storage[64],
                 canon_storage[256];
-        struct ai_lookup l = { .req = req, .name = req->key };
+        struct ai_lookup l = { .name = req->key };
         enum nss_status status = NSS_STATUS_UNAVAIL;
         struct nss_walk w;
         bool ended = false;
