@@ -70,7 +70,7 @@ def nscd_binary():
 class RefNscd:
     """Debian's nscd over fixture files; see the module's doc."""
 
-    def __init__(self, etc=None, client_etc=None, netns=None):
+    def __init__(self, etc=None, client_etc=None, netns=None, env=None):
         self.binary = nscd_binary()
         self.tmp = tempfile.mkdtemp(prefix="nssrelay-refnscd.", dir="/tmp")
         os.chmod(self.tmp, 0o755)
@@ -85,6 +85,7 @@ class RefNscd:
         nsstest.write_etc(self.client_etc, client_etc)
         self.net_prefix = ["nsenter", "--net=" + netns] if netns else []
         self.log_path = os.path.join(self.tmp, "nscd.log")
+        self.env = dict(os.environ, **(env or {}))
         self.proc = None
 
     def start(self, timeout=10.0):
@@ -93,7 +94,7 @@ class RefNscd:
                                  "/etc/nscd.conf"]
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+                                     start_new_session=True, env=self.env)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
