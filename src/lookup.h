@@ -21,6 +21,8 @@ enum outcome {
         OUTCOME_MALFORMED,  /* the key does not fit the request type */
         OUTCOME_TOO_LARGE,  /* past NSS_BUFFER_MAX or REPLY_BODY_MAX */
         OUTCOME_FAILED,     /* out of memory or another internal error */
+        OUTCOME_FALLBACK,   /* closed so the client asks NSS itself: an
+                             * error the protocol cannot carry (hosts) */
 };
 
 const char *outcome_name(enum outcome o);
@@ -39,12 +41,16 @@ request_handler lookup_services;
 /* lookup_netgroup.c */
 request_handler lookup_netgroup;
 request_handler lookup_innetgr;
+/* lookup_hosts.c: GETHOSTBYNAME(v6), GETHOSTBYADDR(v6) */
+request_handler lookup_hosts;
+/* lookup_ai.c: GETAI */
+request_handler lookup_ai;
 /* control.c: requests that are not lookups */
 request_handler control_getfd;
 request_handler control_invalidate;
 request_handler control_shutdown;
 request_handler control_getstat;
-/* serve.c: databases without a lookup yet get found = -1 */
+/* serve.c: found = -1, the client looks it up itself */
 request_handler lookup_unserved;
 
 /* Maps a wire-layer error from a reply builder to an outcome. */

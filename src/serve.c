@@ -26,11 +26,11 @@ static const struct handler handlers[REQ_TYPE_COUNT] = {
         [REQ_GETGRBYNAME] = { lookup_group, true },
         [REQ_GETGRBYGID] = { lookup_group, true },
         [REQ_INITGROUPS] = { lookup_initgroups, true },
-        [REQ_GETHOSTBYNAME] = { lookup_unserved, false },
-        [REQ_GETHOSTBYNAMEv6] = { lookup_unserved, false },
-        [REQ_GETHOSTBYADDR] = { lookup_unserved, false },
-        [REQ_GETHOSTBYADDRv6] = { lookup_unserved, false },
-        [REQ_GETAI] = { lookup_unserved, false },
+        [REQ_GETHOSTBYNAME] = { lookup_hosts, true },
+        [REQ_GETHOSTBYNAMEv6] = { lookup_hosts, true },
+        [REQ_GETHOSTBYADDR] = { lookup_hosts, true },
+        [REQ_GETHOSTBYADDRv6] = { lookup_hosts, true },
+        [REQ_GETAI] = { lookup_ai, true },
         [REQ_GETSERVBYNAME] = { lookup_services, true },
         [REQ_GETSERVBYPORT] = { lookup_services, true },
         [REQ_GETNETGRENT] = { lookup_netgroup, true },
@@ -65,6 +65,8 @@ const char *outcome_name(enum outcome o) {
                 return "too-large";
         case OUTCOME_FAILED:
                 return "failed";
+        case OUTCOME_FALLBACK:
+                return "fallback";
         }
         return "unknown";
 }

@@ -65,20 +65,4 @@ with Sandbox(server_etc=users) as sb:
 
     tap.eq(sb.request(GETSTAT, b""), b"", "GETSTAT: closed without a reply")
 
-    # Hosts are not served yet: found = -1, so
-    # glibc's client looks them up itself; never an empty close.
-    i32 = lambda *v: struct.pack("=%di" % len(v), *v)
-    for req_type, key, want, name in (
-            (nsstest.GETHOSTBYNAME, "localhost", i32(2, -1, 0, 0, -1, -1, 0, -1), "GETHOSTBYNAME"),
-            (nsstest.GETHOSTBYNAMEv6, "localhost", i32(2, -1, 0, 0, -1, -1, 0, -1), "GETHOSTBYNAMEv6"),
-            (nsstest.GETHOSTBYADDR, b"\x7f\0\0\x01", i32(2, -1, 0, 0, -1, -1, 0, -1), "GETHOSTBYADDR"),
-            (nsstest.GETHOSTBYADDRv6, b"\0" * 15 + b"\x01", i32(2, -1, 0, 0, -1, -1, 0, -1),
-             "GETHOSTBYADDRv6"),
-            (GETAI, "localhost", i32(2, -1, 0, 0, 0, -1), "GETAI")):
-        tap.eq(sb.request(req_type, key), want, "%s: found=-1 until it is served" % name)
-
-    # And the real client falls back to its own files for them.
-    r = sb.client(["getent", "hosts", "localhost"])
-    tap.ok(r.returncode == 0 and b"localhost" in r.stdout, "getent hosts falls back in-process")
-
 tap.done()

@@ -129,7 +129,8 @@ class Sandbox:
     """One nssrelay service and the namespaces that talk to it."""
 
     def __init__(self, server_etc=None, client_etc=None, log="requests", program=None,
-                 server_env=None, inetd=False, server_prefix=None, server_sees_socket=True):
+                 server_env=None, inetd=False, server_prefix=None, server_sees_socket=True,
+                 netns=None):
         self.tmp = tempfile.mkdtemp(prefix="nssrelay-test.", dir="/tmp")
         os.chmod(self.tmp, 0o755)
         self.server_etc = os.path.join(self.tmp, "server-etc")
@@ -149,6 +150,9 @@ class Sandbox:
         # the socket (the benchmark's floor): then the server's view has
         # nothing at /run/nscd, and the socket is only at socket_path.
         self.server_sees_socket = server_sees_socket
+        # A network namespace (e.g. /proc/PID/ns/net of a PrivateNetwork
+        # in netns.py) that the service and every client run in.
+        self.net_prefix = ["nsenter", "--net=" + netns] if netns else []
         self.server = None
 
     # -- the service -------------------------------------------------------
@@ -158,8 +162,9 @@ class Sandbox:
             sock_dir, listen = self.sock_dir, "/run/nscd/socket"
         else:
             sock_dir, listen = "-", self.socket_path
-        cmd = ["unshare", "-m", "--propagation", "private", "sh", NSENV, self.server_etc,
-               sock_dir, "--"] + self.server_prefix + [SOCKET_ACTIVATE, "-l", listen, "--accept"]
+        cmd = self.net_prefix + ["unshare", "-m", "--propagation", "private", "sh", NSENV,
+                                 self.server_etc, sock_dir, "--"] + self.server_prefix + [
+                                     SOCKET_ACTIVATE, "-l", listen, "--accept"]
         if self.inetd:
             cmd.append("--inetd")
         for k, v in self.env.items():
@@ -224,15 +229,24 @@ class Sandbox:
 
     # -- clients -------------------------------------------------------------
 
-    def _run(self, etc, with_socket, argv, user=None, input=None, timeout=60, env=None):
-        cmd = ["unshare", "-m", "--propagation", "private", "sh", NSENV, etc,
-               self.sock_dir if with_socket else "-", "--"]
+    def _command(self, etc, with_socket, argv, user=None, env=None):
+        cmd = self.net_prefix + ["unshare", "-m", "--propagation", "private", "sh", NSENV, etc,
+                                 self.sock_dir if with_socket else "-", "--"]
         if user is not None:
             cmd += ["setpriv", "--reuid=%d" % user, "--regid=%d" % user, "--clear-groups"]
         run_env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}
         run_env.update(env or {})
-        return subprocess.run(cmd + list(argv), input=input, capture_output=True, timeout=timeout,
-                              env=run_env)
+        return cmd + list(argv), run_env
+
+    def _run(self, etc, with_socket, argv, user=None, input=None, timeout=60, env=None):
+        cmd, run_env = self._command(etc, with_socket, argv, user, env)
+        return subprocess.run(cmd, input=input, capture_output=True, timeout=timeout, env=run_env)
+
+    def client_popen(self, argv, user=None, env=None, **popen_kw):
+        """Starts argv in the client's view and returns the Popen: for a
+        long-running client that the test talks to while it runs."""
+        cmd, run_env = self._command(self.client_etc, True, argv, user, env)
+        return subprocess.Popen(cmd, env=run_env, **popen_kw)
 
     def client(self, argv, **kw):
         """Runs argv where only nssrelay knows the test entries."""
@@ -285,6 +299,14 @@ def read_until_eof(s):
             break
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def crash_lines(log):
+    """Lines of a service log that say nssrelay crashed or a sanitizer
+    found an error. LeakSanitizer's reports are left out: glibc hands
+    __nss_disable_nscd's callback memory that nssrelay never frees."""
+    return [l for l in log.splitlines()
+            if " crashed with " in l or "ERROR: AddressSanitizer" in l or "runtime error:" in l]
 
 
 def same_output(tap, sb, argv, description, user=None, expect_rc=None):

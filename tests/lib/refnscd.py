@@ -2,6 +2,7 @@
 
     with RefNscd({"services": "http 80/tcp www\n"}) as ref:
         reply = ref.request(nsstest.GETSERVBYNAME, "http/tcp")   # bytes
+        out = ref.client(["getent", "services", "http"])         # glibc's client
 
 The nscd binary comes from Debian's nscd package for the installed libc6,
 fetched with `apt-get download` and unpacked with `dpkg -x`, never
@@ -79,12 +80,16 @@ def nscd_binary():
 
 
 class RefNscd:
-    """One Debian nscd over fixture files; request() returns its raw reply."""
+    """One Debian nscd over fixture files; request() returns its raw reply.
 
-    def __init__(self, etc=None):
+    client_etc is the fixture for client(); netns, a network namespace
+    path to run nscd and clients in; env, extra environment for nscd."""
+
+    def __init__(self, etc=None, client_etc=None, netns=None, env=None):
         self.tmp = tempfile.mkdtemp(prefix="nssrelay-refnscd.", dir="/tmp")
         os.chmod(self.tmp, 0o755)
         self.etc_dir = os.path.join(self.tmp, "etc")
+        self.client_etc = os.path.join(self.tmp, "client-etc")
         self.sock_dir = os.path.join(self.tmp, "sock")
         self.socket_path = os.path.join(self.sock_dir, "socket")
         self.log_path = os.path.join(self.tmp, "nscd.log")
@@ -92,15 +97,20 @@ class RefNscd:
         files = dict(etc or {})
         files["nscd.conf"] = nscd_conf()
         nsstest.write_etc(self.etc_dir, files)
+        nsstest.write_etc(self.client_etc, client_etc)
+        self.net_prefix = ["nsenter", "--net=" + netns] if netns else []
+        self.env = dict(os.environ, **(env or {}))
+        self.binary = None
         self.proc = None
 
     def start(self):
-        binary = nscd_binary()
-        cmd = ["unshare", "-m", "--propagation", "private", "sh", nsstest.NSENV, self.etc_dir,
-               self.sock_dir, "--", binary, "-F", "-f", "/etc/nscd.conf"]
+        self.binary = binary = nscd_binary()
+        cmd = self.net_prefix + ["unshare", "-m", "--propagation", "private", "sh", nsstest.NSENV,
+                                 self.etc_dir, self.sock_dir, "--", binary, "-F", "-f",
+                                 "/etc/nscd.conf"]
         self.log_file = open(self.log_path, "ab")
         self.proc = subprocess.Popen(cmd, stdout=self.log_file, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+                                     start_new_session=True, env=self.env)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -126,6 +136,16 @@ class RefNscd:
             s.connect(self.socket_path)
             s.sendall(nsstest.pack_request(req_type, key))
             return nsstest.read_until_eof(s)
+
+    def client(self, argv, timeout=60):
+        """Runs argv with the client fixture and nscd's socket."""
+        cmd = self.net_prefix + ["unshare", "-m", "--propagation", "private", "sh", nsstest.NSENV,
+                                 self.client_etc, self.sock_dir, "--"] + list(argv)
+        return subprocess.run(cmd, capture_output=True, timeout=timeout,
+                              env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"})
+
+    def log_text(self):
+        return self._log()
 
     def close(self):
         if self.proc and self.proc.poll() is None:

@@ -1,0 +1,331 @@
+/* hosts, GETAI: every address of every family the hosts modules know, in
+ * the order the modules give them; the client filters by family and sorts
+ * (RFC 3484) in its own network namespace.
+ *
+ * The walk is in-process getaddrinfo(AF_UNSPEC)'s, as glibc nscd does it:
+ * per module, gethostbyname4_r (all families at once, module order) if it
+ * has one, else gethostbyname3_r (or _2_r) for AF_INET6 and then AF_INET;
+ * nsswitch.conf's actions decide whether to go on; a success that is told
+ * to continue is dropped, as getaddrinfo drops it. The canonical name is
+ * glibc nscd's (nscd-protocol.md §3.4): the module's; failing that its
+ * getcanonname_r, else the name of a reverse lookup of the first address,
+ * else the key.
+ *
+ * Errors follow what getaddrinfo would return in-process: EAI_AGAIN and
+ * EAI_SYSTEM cannot be said over the protocol, so those close without a
+ * reply and the client finds them itself (nssrelay(8), "TEMPORARY
+ * FAILURES"); EAI_NONAME and EAI_NODATA both become "not found", with
+ * h_errno HOST_NOT_FOUND or NO_DATA. */
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <nss.h>
+#include <resolv.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "bounds.h"
+#include "log.h"
+#include "lookup.h"
+#include "lookup_hosts.h"
+#include "nss_buffer.h"
+#include "nss_walk.h"
+#include "wire_hosts.h"
+
+/* The module entry points, as glibc's nss.h and nsswitch.h define them. */
+typedef enum nss_status gethostbyname4_r_function(const char *name, struct gaih_addrtuple **pat,
+                                                  char *buffer, size_t buflen, int *errnop,
+                                                  int *h_errnop, int32_t *ttlp);
+typedef enum nss_status gethostbyname3_r_function(const char *name, int af, struct hostent *host,
+                                                  char *buffer, size_t buflen, int *errnop,
+                                                  int *h_errnop, int32_t *ttlp, char **canonp);
+typedef enum nss_status gethostbyname2_r_function(const char *name, int af, struct hostent *host,
+                                                  char *buffer, size_t buflen, int *errnop,
+                                                  int *h_errnop);
+typedef enum nss_status getcanonname_r_function(const char *name, char *buffer, size_t buflen,
+                                                char **result, int *errnop, int *h_errnop);
+
+/* getaddrinfo's "no data" notes: 0, 1 for NO_DATA, or NO_DATA_AGAIN. */
+#define NO_DATA_AGAIN 2
+
+struct ai_lookup {
+        const char *name;
+        struct buf nss;            /* the modules' buffer */
+        struct ai_addresses found; /* this module's addresses */
+        struct buf canon;          /* its canonical name; empty: none */
+        int errnum, h_error;       /* from the last module call */
+        int no_data, no_inet6_data;
+        bool too_large;            /* the module wanted more than NSS_BUFFER_MAX */
+        bool fatal;                /* a build error: out of memory or too large */
+};
+
+/* Keeps a copy of the canonical name; false (and fatal) if it cannot. */
+static bool canon_set(struct ai_lookup *l, const char *name) {
+        l->canon.len = 0;
+        if (buf_append_str(&l->canon, name) == 0)
+                return true;
+        l->fatal = true;
+        return false;
+}
+
+/* gethostbyname4_r answers ERANGE with TRYAGAIN and h_errno NETDB_INTERNAL
+ * (or TRY_AGAIN in some modules, which glibc nscd accepts too). */
+static bool wants_larger_buffer(enum nss_status s, int errnum, int h_error) {
+        return s == NSS_STATUS_TRYAGAIN && errnum == ERANGE &&
+               (h_error == NETDB_INTERNAL || h_error == TRY_AGAIN);
+}
+
+static bool grow_nss_buffer(struct ai_lookup *l) {
+        if (buf_grow(&l->nss) == 0)
+                return true;
+        l->too_large = true;
+        return false;
+}
+
+static enum nss_status from_gethostbyname4(struct ai_lookup *l, gethostbyname4_r_function *fct) {
+        struct gaih_addrtuple *at;
+        enum nss_status s;
+
+        for (;;) {
+                at = NULL;
+                l->errnum = l->h_error = 0;
+                s = fct(l->name, &at, (char *) l->nss.data, l->nss.cap, &l->errnum, &l->h_error, NULL);
+                if (!wants_larger_buffer(s, l->errnum, l->h_error))
+                        break;
+                if (!grow_nss_buffer(l))
+                        return NSS_STATUS_UNAVAIL;
+        }
+        if (s != NSS_STATUS_SUCCESS) {
+                l->no_data = l->h_error == TRY_AGAIN ? NO_DATA_AGAIN : l->h_error == NO_DATA;
+                l->no_inet6_data = l->no_data;
+                return s;
+        }
+
+        for (const struct gaih_addrtuple *t = at; t; t = t->next) {
+                /* Only these two fit the protocol (and getaddrinfo). */
+                if (t->family != AF_INET && t->family != AF_INET6)
+                        continue;
+                if (ai_addresses_add(&l->found, t->family, t->addr) < 0) {
+                        l->fatal = true;
+                        return NSS_STATUS_UNAVAIL;
+                }
+        }
+        if (at && at->name && !canon_set(l, at->name))
+                return NSS_STATUS_UNAVAIL;
+        l->no_data = l->no_inet6_data = ai_addresses_count(&l->found) == 0;
+        return s;
+}
+
+/* One family through gethostbyname3_r or _2_r; false on a failure that
+ * ends the whole lookup (getaddrinfo's EAI_SYSTEM, or our own). */
+static bool from_gethostbyname3(struct ai_lookup *l, void *fct, bool has_canon, int family,
+                                enum nss_status *status, int *no_data) {
+        struct hostent he;
+        char *canon = NULL;
+        enum nss_status s;
+
+        for (;;) {
+                l->errnum = l->h_error = 0;
+                if (has_canon)
+                        s = ((gethostbyname3_r_function *) fct)(l->name, family, &he, (char *) l->nss.data,
+                                                                l->nss.cap, &l->errnum, &l->h_error, NULL,
+                                                                &canon);
+                else
+                        s = ((gethostbyname2_r_function *) fct)(l->name, family, &he, (char *) l->nss.data,
+                                                                l->nss.cap, &l->errnum, &l->h_error);
+                if (!(s == NSS_STATUS_TRYAGAIN && l->errnum == ERANGE && l->h_error == NETDB_INTERNAL))
+                        break;
+                if (!grow_nss_buffer(l))
+                        return false;
+        }
+        *status = s;
+        *no_data = 0;
+        if (s != NSS_STATUS_SUCCESS) {
+                if (l->h_error == NETDB_INTERNAL)
+                        return false;
+                *no_data = l->h_error == TRY_AGAIN ? NO_DATA_AGAIN : l->h_error == NO_DATA;
+                return true;
+        }
+
+        if (he.h_length != (family == AF_INET ? 4 : 16)) {
+                /* Not what was asked for; getaddrinfo cannot use it either. */
+                l->h_error = NETDB_INTERNAL;
+                return false;
+        }
+        for (size_t i = 0; he.h_addr_list && he.h_addr_list[i]; i++)
+                if (ai_addresses_add(&l->found, family, he.h_addr_list[i]) < 0) {
+                        l->fatal = true;
+                        return false;
+                }
+        if (canon && l->canon.len == 0 && !canon_set(l, canon))
+                return false;
+        return true;
+}
+
+/* glibc nscd's canonical name when the module gave none. */
+static bool find_canon(struct ai_lookup *l, getcanonname_r_function *cfct, bool have_v4) {
+        if (cfct) {
+                char *s = NULL;
+                int errnum = 0, h_error = 0;
+
+                if (cfct(l->name, (char *) l->nss.data, l->nss.cap, &s, &errnum, &h_error) ==
+                            NSS_STATUS_SUCCESS &&
+                    s)
+                        return canon_set(l, s);
+                return canon_set(l, l->name);
+        }
+
+        /* A reverse lookup of the first IPv4 address if there is one, else
+         * of the first IPv6 address. */
+        const uint8_t *families = l->found.families.data, *addr = l->found.addrs.data;
+        size_t n = ai_addresses_count(&l->found);
+        struct hostent he, *result = NULL;
+        int family = AF_INET6, rc, h_error = 0;
+
+        if (have_v4) {
+                size_t offset = 0;
+                for (size_t i = 0; i < n && families[i] != AF_INET; i++)
+                        offset += 16;
+                addr += offset;
+                family = AF_INET;
+        }
+        for (;;) {
+                rc = gethostbyaddr_r(addr, family == AF_INET ? 4 : 16, family, &he, (char *) l->nss.data,
+                                     l->nss.cap, &result, &h_error);
+                if (rc != ERANGE || h_error != NETDB_INTERNAL)
+                        break;
+                if (!grow_nss_buffer(l))
+                        return false;
+        }
+        if (rc != 0)
+                return true; /* no canonical name: the client uses its query */
+        return canon_set(l, result ? result->h_name : l->name);
+}
+
+static enum nss_status from_gethostbyname3_module(struct ai_lookup *l, const struct nss_walk *w,
+                                                  bool *ended) {
+        void *fct = nss_walk_function(w, "gethostbyname3_r");
+        bool has_canon = fct != NULL;
+        enum nss_status s6 = NSS_STATUS_UNAVAIL, s4 = NSS_STATUS_UNAVAIL;
+
+        if (!fct)
+                fct = nss_walk_function(w, "gethostbyname2_r");
+        if (!fct) {
+                /* The walk only stops on modules with one of them. */
+                l->h_error = NETDB_INTERNAL;
+                l->errnum = EBUSY;
+                return NSS_STATUS_UNAVAIL;
+        }
+
+        if (!from_gethostbyname3(l, fct, has_canon, AF_INET6, &s6, &l->no_inet6_data) ||
+            !from_gethostbyname3(l, fct, has_canon, AF_INET, &s4, &l->no_data)) {
+                *ended = true;
+                return NSS_STATUS_UNAVAIL;
+        }
+
+        if (s6 == NSS_STATUS_SUCCESS || s4 == NSS_STATUS_SUCCESS) {
+                if (l->canon.len == 0 &&
+                    !find_canon(l, (getcanonname_r_function *) nss_walk_function(w, "getcanonname_r"),
+                                s4 == NSS_STATUS_SUCCESS)) {
+                        *ended = true;
+                        return NSS_STATUS_UNAVAIL;
+                }
+                return NSS_STATUS_SUCCESS;
+        }
+        /* Two outcomes, one status: getaddrinfo's choice. */
+        if (s6 == NSS_STATUS_TRYAGAIN)
+                return NSS_STATUS_TRYAGAIN;
+        if (s4 == NSS_STATUS_UNAVAIL && s6 != NSS_STATUS_UNAVAIL)
+                return s6;
+        return s4;
+}
+
+static enum nss_status clamp_status(enum nss_status s) {
+        /* __nss_next2 aborts the process on anything else. */
+        return s < NSS_STATUS_TRYAGAIN || s > NSS_STATUS_RETURN ? NSS_STATUS_UNAVAIL : s;
+}
+
+enum outcome lookup_ai(const struct request *req, const struct peer *peer _unused_, struct reply *reply) {
+        uint8_t nss_storage[NSS_BUFFER_INITIAL], addrs_storage[1024], families_storage[64],
+                canon_storage[256];
+        struct ai_lookup l = { .name = req->key };
+        enum nss_status status = NSS_STATUS_UNAVAIL;
+        struct nss_walk w;
+        bool ended = false;
+        enum outcome o;
+        int r;
+
+        if (!nss_walk_available())
+                return lookup_unserved(req, peer, reply);
+
+        buf_init(&l.nss, nss_storage, sizeof(nss_storage), NSS_BUFFER_MAX);
+        buf_init(&l.found.addrs, addrs_storage, sizeof(addrs_storage), REPLY_BODY_MAX);
+        buf_init(&l.found.families, families_storage, sizeof(families_storage), REPLY_BODY_MAX);
+        buf_init(&l.canon, canon_storage, sizeof(canon_storage), REPLY_BODY_MAX);
+
+        /* getaddrinfo and glibc nscd take a resolver context first, which
+         * also reads host.conf: without its "multi on", files stops at
+         * the first matching line. res_init() is the public way there. */
+        if (res_init() < 0)
+                log_debug("res_init failed: %m");
+
+        if (!nss_walk_hosts_start(&w, "gethostbyname4_r", "gethostbyname2_r")) {
+                /* No module can answer: getaddrinfo says EAI_SYSTEM. */
+                status = NSS_STATUS_UNAVAIL;
+                l.h_error = NETDB_INTERNAL;
+                ended = true;
+        }
+
+        while (!ended) {
+                /* A success the actions told us to pass over is dropped. */
+                ai_addresses_clear(&l.found);
+                l.canon.len = 0;
+                l.no_data = 0;
+
+                gethostbyname4_r_function *fct4 = nss_walk_function(&w, "gethostbyname4_r");
+                if (fct4)
+                        status = from_gethostbyname4(&l, fct4);
+                else
+                        status = from_gethostbyname3_module(&l, &w, &ended);
+                if (l.too_large || l.fatal || ended)
+                        break;
+
+                status = clamp_status(status);
+                enum nss_walk_step step = nss_walk_next(&w, "gethostbyname4_r", "gethostbyname2_r", status);
+                if (step == NSS_WALK_NEXT)
+                        continue;
+                if (step == NSS_WALK_SKIPPED_TO_END) {
+                        /* getaddrinfo ends on a module it could not use. */
+                        status = NSS_STATUS_UNAVAIL;
+                        l.h_error = NETDB_INTERNAL;
+                }
+                break;
+        }
+
+        if (l.too_large)
+                o = nss_buffer_exhausted(req, l.nss.cap);
+        else if (l.fatal)
+                o = OUTCOME_FAILED;
+        else if (status == NSS_STATUS_SUCCESS && !ended && ai_addresses_count(&l.found) > 0) {
+                r = wire_reply_ai(reply, &l.found, l.canon.len > 0 ? (const char *) l.canon.data : NULL);
+                o = r < 0 ? outcome_from_build_error(r) : OUTCOME_FOUND;
+        } else if (ended || ((status == NSS_STATUS_TRYAGAIN || status == NSS_STATUS_UNAVAIL) &&
+                             l.h_error == NETDB_INTERNAL))
+                o = hosts_temporary_failure(req, l.errnum, NETDB_INTERNAL); /* EAI_SYSTEM */
+        else if (l.no_data == NO_DATA_AGAIN && l.no_inet6_data == NO_DATA_AGAIN)
+                o = hosts_temporary_failure(req, l.errnum, TRY_AGAIN); /* EAI_AGAIN */
+        else {
+                /* EAI_NODATA: the name is known, without addresses. */
+                int h_error = l.no_data && l.no_inet6_data ? NO_DATA
+                              : l.h_error > 0             ? l.h_error
+                                                          : HOST_NOT_FOUND;
+                r = wire_reply_ai_not_found(reply, h_error);
+                o = r < 0 ? outcome_from_build_error(r) : OUTCOME_NOT_FOUND;
+        }
+
+        buf_free(&l.nss);
+        buf_free(&l.found.addrs);
+        buf_free(&l.found.families);
+        buf_free(&l.canon);
+        return o;
+}
