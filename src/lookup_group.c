@@ -12,7 +12,7 @@
 enum outcome lookup_group(const struct request *req, const struct peer *peer _unused_,
                           struct reply *reply) {
         uint8_t storage[NSS_BUFFER_INITIAL];
-        _cleanup_(buf_free) struct buf buf;
+        _cleanup_(buf_free) struct buf buf = { 0 }; /* freed on every return */
         struct group gr, *result = NULL;
         uint32_t gid = 0;
         int r;
