@@ -466,4 +466,6 @@ def valgrind_findings(directory):
         summary = re.search(r"ERROR SUMMARY: (\d+) errors", text)
         if not summary or summary.group(1) != "0":
             problems.append("%s:\n%s" % (name, text[-3000:]))
+    if len(problems) > 3:  # the first few tell the story
+        problems[3:] = ["... and %d more logs like these" % (len(problems) - 3)]
     return len(logs), problems
