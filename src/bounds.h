@@ -14,6 +14,10 @@
  * worthless. Closing earlier lets it fall back sooner. */
 #define LOOKUP_DEADLINE_MS 4000
 
+/* A module may block the deadline's signal; SIGKILL ends the process
+ * this long after the lookup deadline, still before the client's 5000 ms. */
+#define LOOKUP_KILL_GRACE_MS 250
+
 /* Sending the reply may take this long. glibc's client reads a reply as
  * fast as it arrives and gives up after a 200 ms stall. */
 #define WRITE_DEADLINE_MS 1000

@@ -5,9 +5,10 @@
 #include <string.h>
 
 void buf_init(struct buf *b, void *storage, size_t size, size_t max) {
+        /* Storage beyond max is not used: max bounds cap, always. */
         *b = (struct buf) {
                 .data = storage,
-                .cap = storage ? size : 0,
+                .cap = storage ? (size < max ? size : max) : 0,
                 .max = max,
                 .inline_storage = storage,
         };

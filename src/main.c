@@ -3,6 +3,7 @@
  * systemd accepts each connection on /run/nscd/socket and starts one
  * nssrelay for it (nssrelay.socket, Accept=yes). */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,9 @@ int main(int argc, char *argv[]) {
 
         log_setup((enum log_setting) level);
         watchdog_install_crash_handlers();
+        /* We send with MSG_NOSIGNAL; an NSS module writing to a socket its
+         * server closed must get EPIPE too, not kill the lookup. */
+        signal(SIGPIPE, SIG_IGN);
 
         fd = transport_acquire(why, sizeof(why));
         if (fd < 0) {

@@ -1,6 +1,7 @@
 #include "nss_setup.h"
 
 #include <dlfcn.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "log.h"
@@ -13,12 +14,12 @@
 typedef void traced_file_callback(size_t db, void *traced_file);
 typedef void disable_nscd_function(traced_file_callback *cb);
 
-/* glibc hands over one record per file that nscd would watch. We never
- * cache, so we watch nothing; but some records are static and some are
- * malloc'ed, and glibc's nscd keeps them all for good, so neither may be
- * freed. Keeping the pointers keeps the records reachable, which is what
- * leak checkers want, for the few milliseconds this process lives. */
-static void *traced_files[64];
+/* glibc reports the files each module watches; we never cache, so we
+ * never watch anything. Some reports are static, others (nss_files')
+ * are malloc()ed for the caller to keep, as glibc nscd does; we cannot
+ * tell them apart, so we keep every one: dropping the heap ones would be
+ * leaks that valgrind and LSan rightly report. */
+static void *volatile traced_files[64]; /* volatile: stores nothing reads must stay */
 static size_t n_traced_files;
 
 static void keep_traced_file(size_t db _unused_, void *traced_file) {
@@ -27,7 +28,12 @@ static void keep_traced_file(size_t db _unused_, void *traced_file) {
 }
 
 void nss_setup_disable_nscd_client(void) {
+        static bool done; /* once is enough; the fuzzer serves many requests */
         disable_nscd_function *disable;
+
+        if (done)
+                return;
+        done = true;
 
         *(void **) &disable = dlsym(RTLD_DEFAULT, "__nss_disable_nscd");
         if (!disable) {

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "bounds.h"
@@ -135,7 +136,7 @@ static long ms_left(uint64_t deadline_usec) {
         return now >= deadline_usec ? 0 : (long) ((deadline_usec - now) / 1000);
 }
 
-int serve_connection(int fd, uint64_t start_usec) {
+static int serve_request(int fd, uint64_t start_usec) {
         char what[REQUEST_TEXT_MAX + 64];
         uint8_t body_storage[REPLY_BODY_INITIAL];
         enum transport_result tr;
@@ -203,4 +204,18 @@ int serve_connection(int fd, uint64_t start_usec) {
 
         log_request(&req, &peer, outcome_name(outcome), bytes, start_usec);
         return outcome == OUTCOME_FAILED || tr == TRANSPORT_ERROR ? 1 : 0;
+}
+
+int serve_connection(int fd, uint64_t start_usec) {
+        int status;
+
+        watchdog_set_connection(fd);
+        status = serve_request(fd, start_usec);
+        /* The reply, if any, is queued by now. Shutting the connection down
+         * ends it for every holder, including a process an NSS module
+         * forked: a client that got no reply must see EOF now, not when
+         * that process exits. */
+        (void) shutdown(fd, SHUT_RDWR);
+        watchdog_set_connection(-1);
+        return status;
 }

@@ -1,11 +1,14 @@
 #include "watchdog.h"
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/time.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "log.h"
 #include "macro.h"
 
@@ -14,6 +17,27 @@
 static char context[1400] = "before a request was read";
 static const char *armed_phase = "request";
 static long armed_ms;
+static int connection_fd = -1;
+
+/* The deadline signals SIGRTMIN rather than SIGALRM: NSS modules may use
+ * alarm() for their own timeouts, which would cancel ours. The backstop
+ * sends SIGKILL, which no module can block, catch or cancel. */
+#define DEADLINE_SIGNAL SIGRTMIN
+struct timer {
+        timer_t id;
+        bool created;
+};
+static struct timer deadline_timer, kill_timer;
+
+void watchdog_set_connection(int fd) {
+        connection_fd = fd;
+}
+
+/* Ends the connection for every process that holds it. */
+static void shut_connection(void) {
+        if (connection_fd >= 0)
+                (void) shutdown(connection_fd, SHUT_RDWR);
+}
 
 void watchdog_set_context(const char *description) {
         size_t n = strlen(description);
@@ -53,6 +77,7 @@ static void on_deadline(int sig _unused_) {
         char line[2048];
         size_t pos = 0;
 
+        shut_connection();
         line[0] = '\0';
         append(line, sizeof(line), &pos, armed_phase);
         append(line, sizeof(line), &pos, " deadline of ");
@@ -69,6 +94,8 @@ static void on_crash(int sig) {
         size_t pos = 0;
         const char *name = sigabbrev_np(sig);
 
+        /* Before anything that could be slow: the client waits on it. */
+        shut_connection();
         line[0] = '\0';
         append(line, sizeof(line), &pos, "crashed with SIG");
         append(line, sizeof(line), &pos, name ? name : "?");
@@ -93,23 +120,43 @@ void watchdog_install_crash_handlers(void) {
                 (void) sigaction(fatal[i], &sa, NULL);
 }
 
+/* Both timers are POSIX timers on CLOCK_MONOTONIC, created on first use
+ * and reused, so a process that serves many connections (the fuzzer)
+ * does not pile them up. */
+static void set_timer(struct timer *t, int signo, long ms) {
+        struct itimerspec its = { 0 };
+
+        if (!t->created) {
+                struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = signo };
+
+                if (ms < 0)
+                        return;
+                if (timer_create(CLOCK_MONOTONIC, &ev, &t->id) < 0) {
+                        log_warning("cannot arm the lookup deadline: %m");
+                        return;
+                }
+                t->created = true;
+        }
+        /* One nanosecond more, so an expired deadline (0 ms) still fires. */
+        if (ms >= 0)
+                its.it_value = (struct timespec) { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000 + 1 };
+        (void) timer_settime(t->id, 0, &its, NULL);
+}
+
 void watchdog_arm(const char *phase, long deadline_ms, long remaining_ms) {
         struct sigaction sa = { .sa_handler = on_deadline };
-        struct itimerval it = {
-                .it_value = { .tv_sec = remaining_ms / 1000, .tv_usec = (remaining_ms % 1000) * 1000 },
-        };
 
-        if (remaining_ms <= 0)
-                it.it_value = (struct timeval) { .tv_usec = 1 }; /* already late: fire at once */
+        if (remaining_ms < 0)
+                remaining_ms = 0;
         sigemptyset(&sa.sa_mask);
-        (void) sigaction(SIGALRM, &sa, NULL);
+        (void) sigaction(DEADLINE_SIGNAL, &sa, NULL);
         armed_phase = phase;
         armed_ms = deadline_ms;
-        (void) setitimer(ITIMER_REAL, &it, NULL);
+        set_timer(&deadline_timer, DEADLINE_SIGNAL, remaining_ms);
+        set_timer(&kill_timer, SIGKILL, remaining_ms + LOOKUP_KILL_GRACE_MS);
 }
 
 void watchdog_disarm(void) {
-        struct itimerval off = { 0 };
-
-        (void) setitimer(ITIMER_REAL, &off, NULL);
+        set_timer(&deadline_timer, DEADLINE_SIGNAL, -1);
+        set_timer(&kill_timer, SIGKILL, -1);
 }

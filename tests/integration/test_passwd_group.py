@@ -18,8 +18,8 @@ with Sandbox(server_etc=USERS) as sb:
     got = same_output(tap, sb, ["getent", "passwd", "alice"], "getent passwd alice", expect_rc=0)
     tap.ok(got is not None and got.stdout.startswith(b"alice:x:1000:1000:Alice Example"),
            "alice's entry is the server's")
-    # nssrelay logs after sending its reply: wait for the line.
-    tap.ok(sb.wait_for_log(mark, 'GETPWBYNAME "alice" from'),
+    # The instance logs after it has sent the reply: wait for the line.
+    tap.ok(any(": found" in l for l in sb.wait_for_log(mark, 'GETPWBYNAME "alice"')),
            "nssrelay logged the GETPWBYNAME it answered", sb.log_text()[mark:])
 
     for argv in (["getent", "passwd", "1000"],
@@ -52,7 +52,11 @@ with Sandbox(server_etc=USERS) as sb:
         listed = groups.split(",") if groups else []
         return head, sorted(listed), listed
 
-    for user in ("alice", "bob", "many", "big", "lonely"):
+    # id looks each of a user's groups up by gid, a lookup (an nssrelay
+    # start) each. Under valgrind a start costs half a second of memcheck,
+    # so the users in 300 groups are left to the plain run.
+    id_users = ("bob", "big", "lonely") if nsstest.VALGRIND else ("alice", "bob", "many", "big", "lonely")
+    for user in id_users:
         got = sb.client(["id", user])
         want = sb.reference(["id", user])
         g_head, g_set, g_list = id_groups(got.stdout)
@@ -63,8 +67,9 @@ with Sandbox(server_etc=USERS) as sb:
         primary = w_list[:1]
         tap.ok(g_list == w_list[1:] + primary or g_list == w_list,
                "id %s: the primary group moves last, the rest keep their order" % user)
-    got = sb.client(["id", "many"])
-    tap.eq(got.stdout.count(b"(g"), MANY_GROUPS, "id many lists all %d groups" % MANY_GROUPS)
+    if not nsstest.VALGRIND:
+        got = sb.client(["id", "many"])
+        tap.eq(got.stdout.count(b"(g"), MANY_GROUPS, "id many lists all %d groups" % MANY_GROUPS)
 
     mark = sb.mark()
     got = same_output(tap, sb, ["getent", "group", "huge"], "a group of %d members" % HUGE_MEMBERS)

@@ -17,6 +17,8 @@ test speaks TAP on stdout.
 """
 
 import os
+import re
+import select
 import shutil
 import signal
 import socket
@@ -33,6 +35,48 @@ NSSRELAY = os.environ.get("NSSRELAY", os.path.join(BUILDDIR, "src", "nssrelay"))
 SOCKET_ACTIVATE = os.environ.get("SYSTEMD_SOCKET_ACTIVATE") or shutil.which(
     "systemd-socket-activate") or "/usr/bin/systemd-socket-activate"
 NSENV = os.path.join(SRCDIR, "tests", "lib", "nsenv")
+
+# The misbehaving NSS module (tests/nss/nss_nssrelaytest.c): Sandbox(
+# test_module=True) lists it in the server's nsswitch.conf and points the
+# server's LD_LIBRARY_PATH here. The client's namespace never loads it.
+TEST_MODULE_DIR = os.path.join(BUILDDIR, "tests", "nss")
+TEST_MODULE_ENV = {"LD_LIBRARY_PATH": TEST_MODULE_DIR}
+
+# `make check-valgrind` sets NSSRELAY_VALGRIND to valgrind's path: every
+# nssrelay instance then runs under memcheck, and Tap.done() adds one
+# check per Sandbox that fails on any error or leak in any instance.
+VALGRIND = os.environ.get("NSSRELAY_VALGRIND") or None
+VALGRIND_OPTIONS = ["--tool=memcheck", "--leak-check=full",
+                    "--show-leak-kinds=definite,indirect,possible",
+                    "--errors-for-leak-kinds=definite,indirect,possible",
+                    "--error-exitcode=99"]
+# Seconds an instance may lose to start-up; timing bounds add it. memcheck
+# starts in about half a second, and 500 of them at once need far longer.
+SLACK = 3.0 if VALGRIND else 0.0
+# What the serving process's command name is (prctl PR_GET_NAME).
+SERVER_COMM = "memcheck-amd64-" if VALGRIND else "nssrelay"
+# Sandboxes' valgrind findings, reported by Tap.done().
+_valgrind_results = []
+
+# An exec_prefix that runs the program as nobody with an empty capability
+# bounding set and no_new_privs. Not setpriv: it resolves even numeric ids
+# with getpwnam(), and in the server's namespace that lookup goes through
+# the socket to another instance of this very wrapper, recursively. Python
+# without site (-S) makes no NSS lookup either.
+DROP_PRIVILEGES = [sys.executable, "-I", "-S", "-c", r"""
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 24, 38
+cap = 0
+while libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0:
+    cap += 1
+os.setgroups([])
+os.setgid(%d)
+os.setuid(%d)
+if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+    sys.exit("PR_SET_NO_NEW_PRIVS failed")
+os.execv(sys.argv[1], sys.argv[1:])
+""" % (65534, 65534)]
 
 # Request types, as numbered in glibc's nscd-client.h.
 GETPWBYNAME, GETPWBYUID, GETGRBYNAME, GETGRBYGID = 0, 1, 2, 3
@@ -95,6 +139,11 @@ class Tap:
         sys.stdout.flush()
 
     def done(self):
+        for description, logs, problems in _valgrind_results:
+            self.ok(logs > 0 and not problems,
+                    "valgrind: %d nssrelay instances of %s, no errors and no leaks" % (
+                        logs, description), "\n\n".join(problems) or "no valgrind log at all")
+        del _valgrind_results[:]
         print("1..%d" % self.count)
         sys.stdout.flush()
         sys.exit(1 if self.failed else 0)
@@ -130,7 +179,17 @@ class Sandbox:
 
     def __init__(self, server_etc=None, client_etc=None, log="requests", program=None,
                  server_env=None, inetd=False, server_prefix=None, server_sees_socket=True,
-                 netns=None):
+                 netns=None, test_module=False, exec_prefix=None, name=None):
+        """test_module: load libnss_nssrelaytest after files for passwd and
+        group in the server's namespace. exec_prefix: a command that execs
+        the program (setpriv ...), run before valgrind when that wraps it.
+        name: how valgrind results name this sandbox."""
+        if test_module:
+            server_etc = dict(server_etc or {})
+            server_etc.setdefault("nsswitch.conf", BASE_ETC["nsswitch.conf"].replace(
+                "passwd: files\n", "passwd: files nssrelaytest\n").replace(
+                "group: files\n", "group: files nssrelaytest\n"))
+            server_env = dict(TEST_MODULE_ENV, **(server_env or {}))
         self.tmp = tempfile.mkdtemp(prefix="nssrelay-test.", dir="/tmp")
         os.chmod(self.tmp, 0o755)
         self.server_etc = os.path.join(self.tmp, "server-etc")
@@ -141,7 +200,16 @@ class Sandbox:
         os.makedirs(self.sock_dir, mode=0o755)
         write_etc(self.server_etc, server_etc)
         write_etc(self.client_etc, client_etc)
-        self.program = program or [NSSRELAY]
+        self.program = list(program or [NSSRELAY])
+        self.name = name or os.path.basename(sys.argv[0])
+        self.valgrind_dir = None
+        if VALGRIND:
+            self.valgrind_dir = os.path.join(self.tmp, "valgrind")
+            os.makedirs(self.valgrind_dir)
+            os.chmod(self.valgrind_dir, 0o1777)  # instances may run as anyone
+            self.program = [VALGRIND] + VALGRIND_OPTIONS + [
+                "--log-file=" + os.path.join(self.valgrind_dir, "%p.log")] + self.program
+        self.program = list(exec_prefix or []) + self.program
         self.env = {"NSSRELAY_LOG": log} if log else {}
         self.env.update(server_env or {})
         self.inetd = inetd
@@ -198,6 +266,9 @@ class Sandbox:
 
     def close(self):
         self.stop()
+        if self.valgrind_dir:
+            _valgrind_results.append((self.name,) + valgrind_findings(self.valgrind_dir))
+            self.valgrind_dir = None
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def __enter__(self):
@@ -216,6 +287,57 @@ class Sandbox:
 
     def lines_since(self, mark, needle="nssrelay["):
         return [l for l in self.log_text()[mark:].splitlines() if needle in l]
+
+    # -- the launcher's accounting --------------------------------------------
+    # systemd-socket-activate logs "Spawned ... as PID N." for each
+    # instance and "Child N died with code C." when it reaps one (C is the
+    # exit status, or the signal that killed it).
+
+    def spawned(self, mark=0):
+        """PIDs of the instances started since mark, in order."""
+        return [int(p) for p in re.findall(r"as PID (\d+)\.", self.log_text()[mark:])]
+
+    def reaped(self, mark=0):
+        """{pid: code} of the instances reaped since mark."""
+        return {int(p): int(c) for p, c in
+                re.findall(r"Child (\d+) died with code (\d+)", self.log_text()[mark:])}
+
+    def wait_reaped(self, mark=0, timeout=15.0, count=0):
+        """Waits until at least count instances have started since mark
+        (the launcher accepts asynchronously), then until every instance
+        started since mark has exited (on pidfds) and been reaped; returns
+        {pid: code}, or None on timeout."""
+        deadline = time.monotonic() + timeout
+        while len(self.spawned(mark)) < count:
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.005)
+        for pid in self.spawned(mark):
+            if not wait_pid_exit(pid, deadline - time.monotonic()):
+                return None
+        # The launcher reaps in its SIGCHLD handler, at once.
+        while time.monotonic() < deadline:
+            spawned, reaped = self.spawned(mark), self.reaped(mark)
+            if all(p in reaped for p in spawned):
+                return reaped
+            time.sleep(0.005)
+        return None
+
+    def launcher_pid(self):
+        return self.server.pid
+
+    def launcher_fds(self):
+        """The launcher's open fds: a leak there would pile up per connection."""
+        return sorted(os.listdir("/proc/%d/fd" % self.server.pid))
+
+    def launcher_children(self):
+        with open("/proc/%d/task/%d/children" % (self.server.pid, self.server.pid)) as f:
+            return [int(p) for p in f.read().split()]
+
+    def session_processes(self):
+        """Every process in the service's session but the launcher: the
+        instances, and whatever they left behind (pid -> command name)."""
+        return session_processes(self.server.pid, exclude=(self.server.pid,))
 
     def wait_for_log(self, mark, needle, timeout=10.0):
         """Waits until the log has a line containing needle after mark."""
@@ -303,10 +425,10 @@ def read_until_eof(s):
 
 def crash_lines(log):
     """Lines of a service log that say nssrelay crashed or a sanitizer
-    found an error. LeakSanitizer's reports are left out: glibc hands
-    __nss_disable_nscd's callback memory that nssrelay never frees."""
+    (ASan, LSan, UBSan) found an error."""
     return [l for l in log.splitlines()
-            if " crashed with " in l or "ERROR: AddressSanitizer" in l or "runtime error:" in l]
+            if " crashed with " in l or "ERROR: AddressSanitizer" in l or
+            "ERROR: LeakSanitizer" in l or "runtime error:" in l]
 
 
 def same_output(tap, sb, argv, description, user=None, expect_rc=None):
@@ -321,3 +443,57 @@ def same_output(tap, sb, argv, description, user=None, expect_rc=None):
     if expect_rc is not None:
         tap.eq(got.returncode, expect_rc, description + ": exit status")
     return got if ok else None
+
+
+def wait_pid_exit(pid, timeout):
+    """Waits on a pidfd until pid has exited; True if it has (or is gone)."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([fd], [], [], max(timeout, 0))[0])
+    finally:
+        os.close(fd)
+
+
+def process_stat(pid):
+    """(command name, state, session id) of pid, or None if it is gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            data = f.read()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    comm = data[data.index("(") + 1:data.rindex(")")]
+    fields = data[data.rindex(")") + 2:].split()
+    return comm, fields[0], int(fields[3])
+
+
+def session_processes(sid, exclude=()):
+    """Live (non-zombie) processes of session sid: {pid: command name}."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) in exclude:
+            continue
+        st = process_stat(int(entry))
+        if st and st[2] == sid and st[1] != "Z":
+            found[int(entry)] = st[0]
+    return found
+
+
+def valgrind_findings(directory):
+    """(number of logs, [problems]) from memcheck logs, one per instance.
+    A log without a clean ERROR SUMMARY is a problem: errors, leaks
+    (counted as errors by --errors-for-leak-kinds), or a process that died
+    before valgrind could report."""
+    logs = sorted(os.listdir(directory))
+    problems = []
+    for name in logs:
+        with open(os.path.join(directory, name), errors="replace") as f:
+            text = f.read()
+        summary = re.search(r"ERROR SUMMARY: (\d+) errors", text)
+        if not summary or summary.group(1) != "0":
+            problems.append("%s:\n%s" % (name, text[-3000:]))
+    if len(problems) > 3:  # the first few tell the story
+        problems[3:] = ["... and %d more logs like these" % (len(problems) - 3)]
+    return len(logs), problems
