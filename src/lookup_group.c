@@ -8,37 +8,42 @@
 #include "nss_buffer.h"
 #include "wire_users.h"
 
+struct group_query {
+        const struct request *req;
+        uint32_t gid;
+        struct group gr;
+        struct group *result;
+};
+
+static int call_getgr(void *ctx, char *buffer, size_t size) {
+        struct group_query *q = ctx;
+
+        if (q->req->type == REQ_GETGRBYGID)
+                return getgrgid_r((gid_t) q->gid, &q->gr, buffer, size, &q->result);
+        return getgrnam_r(q->req->key, &q->gr, buffer, size, &q->result);
+}
+
 enum outcome lookup_group(const struct request *req, const struct peer *peer _unused_,
                           struct reply *reply) {
         uint8_t storage[NSS_BUFFER_INITIAL];
         _cleanup_(buf_free) struct buf buf = {};
-        struct group gr, *result = NULL;
-        uint32_t gid = 0;
+        struct group_query q = { .req = req };
         int r;
 
-        if (req->type == REQ_GETGRBYGID && wire_parse_id(req, &gid) != WIRE_OK)
+        if (req->type == REQ_GETGRBYGID && wire_parse_id(req, &q.gid) != WIRE_OK)
                 return OUTCOME_MALFORMED;
 
         buf_init(&buf, storage, sizeof(storage), NSS_BUFFER_MAX);
-        for (;;) {
-                if (req->type == REQ_GETGRBYGID)
-                        r = getgrgid_r((gid_t) gid, &gr, (char *) buf.data, buf.cap, &result);
-                else
-                        r = getgrnam_r(req->key, &gr, (char *) buf.data, buf.cap, &result);
-                if (r != ERANGE)
-                        break;
-                if (buf_grow(&buf) < 0)
-                        return nss_buffer_exhausted(req, buf.cap);
-        }
-        if (r != 0) {
-                nss_report_error(req, r);
-                result = NULL;
-        }
+        r = nss_call_growing(req, &buf, call_getgr, &q);
+        if (r == -E2BIG)
+                return OUTCOME_TOO_LARGE;
+        if (r < 0)
+                q.result = NULL;
 
-        r = wire_reply_group(reply, result);
+        r = wire_reply_group(reply, q.result);
         if (r < 0)
                 return outcome_from_build_error(r);
-        return result ? OUTCOME_FOUND : OUTCOME_NOT_FOUND;
+        return q.result ? OUTCOME_FOUND : OUTCOME_NOT_FOUND;
 }
 
 /* glibc nscd asks each module's initgroups_dyn for the user's groups

@@ -8,35 +8,40 @@
 #include "nss_buffer.h"
 #include "wire_users.h"
 
+struct passwd_query {
+        const struct request *req;
+        uint32_t uid;
+        struct passwd pw;
+        struct passwd *result;
+};
+
+static int call_getpw(void *ctx, char *buffer, size_t size) {
+        struct passwd_query *q = ctx;
+
+        if (q->req->type == REQ_GETPWBYUID)
+                return getpwuid_r((uid_t) q->uid, &q->pw, buffer, size, &q->result);
+        return getpwnam_r(q->req->key, &q->pw, buffer, size, &q->result);
+}
+
 enum outcome lookup_passwd(const struct request *req, const struct peer *peer _unused_,
                            struct reply *reply) {
         uint8_t storage[NSS_BUFFER_INITIAL];
         _cleanup_(buf_free) struct buf buf = {};
-        struct passwd pw, *result = NULL;
-        uint32_t uid = 0;
+        struct passwd_query q = { .req = req };
         int r;
 
-        if (req->type == REQ_GETPWBYUID && wire_parse_id(req, &uid) != WIRE_OK)
+        if (req->type == REQ_GETPWBYUID && wire_parse_id(req, &q.uid) != WIRE_OK)
                 return OUTCOME_MALFORMED;
 
         buf_init(&buf, storage, sizeof(storage), NSS_BUFFER_MAX);
-        for (;;) {
-                if (req->type == REQ_GETPWBYUID)
-                        r = getpwuid_r((uid_t) uid, &pw, (char *) buf.data, buf.cap, &result);
-                else
-                        r = getpwnam_r(req->key, &pw, (char *) buf.data, buf.cap, &result);
-                if (r != ERANGE)
-                        break;
-                if (buf_grow(&buf) < 0)
-                        return nss_buffer_exhausted(req, buf.cap);
-        }
-        if (r != 0) {
-                nss_report_error(req, r);
-                result = NULL;
-        }
+        r = nss_call_growing(req, &buf, call_getpw, &q);
+        if (r == -E2BIG)
+                return OUTCOME_TOO_LARGE;
+        if (r < 0)
+                q.result = NULL;
 
-        r = wire_reply_passwd(reply, result);
+        r = wire_reply_passwd(reply, q.result);
         if (r < 0)
                 return outcome_from_build_error(r);
-        return result ? OUTCOME_FOUND : OUTCOME_NOT_FOUND;
+        return q.result ? OUTCOME_FOUND : OUTCOME_NOT_FOUND;
 }

@@ -9,13 +9,28 @@
 #include "nss_buffer.h"
 #include "wire_services.h"
 
+struct service_call {
+        const struct request *req;
+        const struct service_query *query;
+        struct servent se;
+        struct servent *result;
+};
+
+static int call_getserv(void *ctx, char *buffer, size_t size) {
+        struct service_call *c = ctx;
+
+        if (c->req->type == REQ_GETSERVBYPORT)
+                return getservbyport_r(c->query->port, c->query->proto, &c->se, buffer, size, &c->result);
+        return getservbyname_r(c->query->name, c->query->proto, &c->se, buffer, size, &c->result);
+}
+
 enum outcome lookup_services(const struct request *req, const struct peer *peer _unused_,
                              struct reply *reply) {
         uint8_t storage[NSS_BUFFER_INITIAL];
         _cleanup_(buf_free) struct buf buf = { 0 }; /* freed on every return, even before buf_init */
         struct service_query q;
-        struct servent se, *result = NULL;
-        int r = 0;
+        struct service_call c = { .req = req, .query = &q };
+        int r;
 
         if (wire_parse_service_query(req, &q) != WIRE_OK)
                 return OUTCOME_MALFORMED;
@@ -30,24 +45,15 @@ enum outcome lookup_services(const struct request *req, const struct peer *peer 
         }
 
         buf_init(&buf, storage, sizeof(storage), NSS_BUFFER_MAX);
-        for (;;) {
-                if (req->type == REQ_GETSERVBYPORT)
-                        r = getservbyport_r(q.port, q.proto, &se, (char *) buf.data, buf.cap, &result);
-                else
-                        r = getservbyname_r(q.name, q.proto, &se, (char *) buf.data, buf.cap, &result);
-                if (r != ERANGE)
-                        break;
-                if (buf_grow(&buf) < 0)
-                        return nss_buffer_exhausted(req, buf.cap);
-        }
-        if (r != 0) {
-                nss_report_error(req, r);
-                result = NULL;
-        }
+        r = nss_call_growing(req, &buf, call_getserv, &c);
+        if (r == -E2BIG)
+                return OUTCOME_TOO_LARGE;
+        if (r < 0)
+                c.result = NULL;
 
 reply:
-        r = wire_reply_service(reply, result);
+        r = wire_reply_service(reply, c.result);
         if (r < 0)
                 return outcome_from_build_error(r);
-        return result ? OUTCOME_FOUND : OUTCOME_NOT_FOUND;
+        return c.result ? OUTCOME_FOUND : OUTCOME_NOT_FOUND;
 }

@@ -30,3 +30,18 @@ void nss_report_error(const struct request *req, int error) {
                 log_warning("%s: NSS failed: %s; answering not found", what, strerror(error));
         }
 }
+
+int nss_call_growing(const struct request *req, struct buf *buf, nss_call *call, void *ctx) {
+        int r;
+
+        while ((r = call(ctx, (char *) buf->data, buf->cap)) == ERANGE)
+                if (buf_grow(buf) < 0) {
+                        nss_buffer_exhausted(req, buf->cap);
+                        return -E2BIG;
+                }
+        if (r != 0) {
+                nss_report_error(req, r);
+                return -ENOENT;
+        }
+        return 0;
+}

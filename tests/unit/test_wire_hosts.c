@@ -19,10 +19,7 @@
 
 #include "wire.h"
 #include "wire_hosts.h"
-
-#define I32(v)                                                                                     \
-        (uint8_t) ((uint32_t) (v) & 0xff), (uint8_t) (((uint32_t) (v) >> 8) & 0xff),              \
-                (uint8_t) (((uint32_t) (v) >> 16) & 0xff), (uint8_t) (((uint32_t) (v) >> 24) & 0xff)
+#include "wire_golden.h"
 
 #define WEB_NAME 'w', 'e', 'b', '.', 'e', 'x', 'a', 'm', 'p', 'l', 'e', '.', 't', 'e', 's', 't', 0
 #define WEB_V4 0xc0, 0x00, 0x02, 0x0a
@@ -32,32 +29,10 @@ static uint8_t web_v4[] = { WEB_V4 };
 static uint8_t web_v6[] = { WEB_V6 };
 static char *web_aliases[] = { "web", "www", NULL };
 
-struct built {
-        struct reply reply;
-        uint8_t storage[64];
-};
-
-static void reply_start(struct built *b, size_t max) {
-        memset(b, 0, sizeof(*b));
-        buf_init(&b->reply.body, b->storage, sizeof(b->storage), max);
-}
-
 /* Without inline storage, so that 'max' bounds the body from the start. */
 static void reply_start_bounded(struct built *b, size_t max) {
         memset(b, 0, sizeof(*b));
         buf_init(&b->reply.body, NULL, 0, max);
-}
-
-static void assert_reply_bytes(const struct reply *r, const uint8_t *expected, size_t len) {
-        uint8_t *all = malloc(r->header_len + r->body.len + 1);
-
-        assert_non_null(all);
-        memcpy(all, r->header, r->header_len);
-        if (r->body.len)
-                memcpy(all + r->header_len, r->body.data, r->body.len);
-        assert_int_equal(r->header_len + r->body.len, len);
-        assert_memory_equal(all, expected, len);
-        free(all);
 }
 
 static void web_hostent(struct hostent *h, char **addrs, int family) {
