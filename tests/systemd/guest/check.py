@@ -1,11 +1,14 @@
 """check-systemd: nssrelay under the real systemd 252 of a booted Debian 12
 container (tests/systemd/nspawn-run). Prints TAP and a summary line.
 
-The test users (nssrelay-boot, nsrtest-NNN, nsrslow-N) exist only in
-nssrelay's view of /etc (a drop-in binds another passwd and nsswitch.conf
-into the service). Every other process, these checks included, cannot find
-them: a lookup that fell back to the client's own NSS comes back "not
-found", so a found user proves that nssrelay answered."""
+The test users exist only for nssrelay: nssrelay-boot in a passwd file
+that a drop-in binds over /etc/passwd in the service during boot, and
+nsrtest-NNN and nsrslow-N (slow) from a test NSS module that answers only
+inside nssrelay instances (tests/systemd/nss_nsrtest.c). Every other
+process, these checks included, cannot find them: a lookup that fell back
+to the client's own NSS comes back "not found", so a found user proves
+that nssrelay answered. After the boot checks the bind mount goes, so that
+the rest runs the shipped unit plus nothing but request logging."""
 
 import os
 import re
@@ -70,6 +73,19 @@ def test_boot(tap):
             if secs >= 2.5:
                 slow.append(line.strip())
     tap.ok(not slow, "no unit took 2.5 s or more to start during boot", "\n".join(slow))
+
+
+def drop_bind_mount(tap):
+    path = "/etc/systemd/system/nssrelay@.service.d/50-nssrelay-test.conf"
+    with open(path + ".new", "w") as f:
+        f.write("# check-systemd: request log lines as proof that nssrelay answered.\n"
+                "[Service]\nEnvironment=NSSRELAY_LOG=requests\n")
+    os.rename(path + ".new", path)
+    systemctl("daemon-reload")
+    r = run("getent", "-s", "nsrtest", "passwd", "nsrtest-001")
+    tap.ok(r.returncode == 2 and lookup_in_fresh_process("nsrtest-001", 20001),
+           "the test module's users: found through nssrelay, not outside it (getent -s nsrtest: %d)" %
+           r.returncode)
 
 
 def test_getfd(tap):
@@ -440,6 +456,7 @@ def main():
     cursor = journal_cursor()
     test_unit_files(tap)
     test_boot(tap)
+    drop_bind_mount(tap)
     test_getfd(tap)
     test_burst(tap)
     test_slow(tap)
