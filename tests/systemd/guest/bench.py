@@ -60,6 +60,15 @@ MOUNT_NAMESPACE_OPTIONS = "\n".join([
 ])
 
 
+# The seccomp-based options nssrelay(8) lists as an opt-in.
+SECCOMP_OPTIONS = "\n".join([
+    "RestrictNamespaces=yes",
+    "RestrictSUIDSGID=yes",
+    "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK",
+    "SystemCallArchitectures=native",
+])
+
+
 def template_text():
     with open(TEMPLATE) as f:
         return f.read()
@@ -89,9 +98,12 @@ def configure(text):
             f.write(text)
         os.rename(OVERRIDE + ".new", OVERRIDE)
     systemctl("daemon-reload")
-    for _ in range(20):
-        if raw_getpwnam("root") != 1:
-            sys.exit("bench-systemd: lookups fail in this configuration:\n" + (text or "shipped"))
+    for i in range(20):
+        found = raw_getpwnam("root")
+        if found != 1:
+            print("bench-systemd: lookup %d in this configuration returned %r:\n%s" % (i, found, text or "shipped"))
+            print(run("journalctl", "--no-pager", "-n", "30").stdout)
+            sys.exit(1)
 
 
 def client(count, write_fd):
@@ -197,6 +209,7 @@ def main():
     print(" CPU time per lookup of PID 1 and the instance, from fork to exit, the steadiest figure)")
     configs = [
         ("nssrelay, shipped units", None),
+        ("nssrelay, shipped + seccomp options", with_option(text, SECCOMP_OPTIONS)),
         ("nssrelay, shipped + mount namespace", with_option(text, MOUNT_NAMESPACE_OPTIONS)),
         ("nssrelay, no sandboxing", bare),
         ("floor handler, shipped units", with_floor(text)),
