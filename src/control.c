@@ -6,7 +6,11 @@
 
 /* glibc's client asks once per database for a file descriptor of a
  * shared cache. We have no cache: closing at once makes it give up on
- * mappings for good and send its lookup straight away. */
+ * mappings for good and send its lookup straight away. "At once" needs the
+ * shutdown() serve_connection() does after every request: under
+ * Accept=yes PID 1 holds its own copy of the connection until it has
+ * reaped us, and a plain close would reach the client only then (up to
+ * glibc's 5 s when PID 1 is busy, as at boot). */
 enum outcome control_getfd(const struct request *req _unused_, const struct peer *peer _unused_,
                            struct reply *reply _unused_) {
         return OUTCOME_NO_REPLY;

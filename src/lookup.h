@@ -16,7 +16,7 @@ enum outcome {
         OUTCOME_NOT_FOUND,  /* found = 0 */
         OUTCOME_UNSERVED,   /* found = -1: the client looks it up itself */
         OUTCOME_ANSWERED,   /* a control request got its reply */
-        OUTCOME_NO_REPLY,   /* closed on purpose: GETFD*, GETSTAT, SHUTDOWN */
+        OUTCOME_NO_REPLY,   /* closed on purpose: GETSTAT, SHUTDOWN */
         OUTCOME_DENIED,     /* a privileged request from a non-root peer */
         OUTCOME_MALFORMED,  /* the key does not fit the request type */
         OUTCOME_TOO_LARGE,  /* past NSS_BUFFER_MAX or REPLY_BODY_MAX */

@@ -107,14 +107,13 @@ static void peer_comm(const struct peer *peer, char *out, size_t size) {
         log_escape_key(out, size, comm, (size_t) n);
 }
 
-static void log_request(const struct request *req, const struct peer *peer, const char *outcome,
-                        size_t bytes, uint64_t start_usec) {
-        char what[REQUEST_TEXT_MAX], comm[64];
+static void log_request(const struct request *req, const struct peer *peer, const char *comm,
+                        const char *outcome, size_t bytes, uint64_t start_usec) {
+        char what[REQUEST_TEXT_MAX];
 
         if (!log_requests_enabled())
                 return;
         request_describe(req, what, sizeof(what));
-        peer_comm(peer, comm, sizeof(comm));
         log_notice("%s from pid=%ld uid=%ld comm=%s: %s, %zu bytes, %llu us", what, (long) peer->pid,
                    peer->known ? (long) peer->uid : -1L, comm, outcome, bytes,
                    (unsigned long long) (now_usec() - start_usec));
@@ -137,7 +136,7 @@ static long ms_left(uint64_t deadline_usec) {
 }
 
 static int serve_request(int fd, uint64_t start_usec) {
-        char what[REQUEST_TEXT_MAX + 64];
+        char what[REQUEST_TEXT_MAX + 64], comm[64] = "?";
         uint8_t body_storage[REPLY_BODY_INITIAL];
         enum transport_result tr;
         struct request req;
@@ -170,6 +169,9 @@ static int serve_request(int fd, uint64_t start_usec) {
 
         describe(&req, &peer, what, sizeof(what));
         watchdog_set_context(what);
+        /* Read now: the client waits for our reply, and may be gone after. */
+        if (log_requests_enabled())
+                peer_comm(&peer, comm, sizeof(comm));
 
         const struct handler *h = &handlers[req.type];
         if (h->uses_nss) {
@@ -202,7 +204,7 @@ static int serve_request(int fd, uint64_t start_usec) {
         }
         buf_free(&reply.body);
 
-        log_request(&req, &peer, outcome_name(outcome), bytes, start_usec);
+        log_request(&req, &peer, comm, outcome_name(outcome), bytes, start_usec);
         return outcome == OUTCOME_FAILED || tr == TRANSPORT_ERROR ? 1 : 0;
 }
 

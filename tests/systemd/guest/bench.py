@@ -1,0 +1,231 @@
+"""bench-systemd: what a lookup costs under the real systemd 252, per unit
+configuration. Runs inside the check-systemd container (no test drop-ins).
+
+For each configuration it replaces nssrelay@.service (a full copy in
+/etc/systemd/system, built from the installed template), reloads, warms
+up, then times GETPWBYNAME "root" on /run/nscd/socket, one connection per
+lookup, from 1 and from 2 client processes. Rounds alternate between the
+configurations so that the machine's load drifts across all of them alike.
+The figures are noisy on a shared machine; compare them within one run."""
+
+import os
+import re
+import sys
+import time
+
+from nsrguest import GUESTDIR, UNITDIR, percentile, raw_getpwnam, run, systemctl
+
+TEMPLATE = UNITDIR + "/nssrelay@.service"
+OVERRIDE = "/etc/systemd/system/nssrelay@.service"
+SANDBOX_BEGIN = "# --- sandboxing"
+SANDBOX_END = "# --- end of sandboxing"
+ROUNDS = int(os.environ.get("NSSRELAY_BENCH_ROUNDS", "3"))
+LOOKUPS = int(os.environ.get("NSSRELAY_BENCH_LOOKUPS", "300"))
+
+# Options measured one by one on top of the unsandboxed template when
+# NSSRELAY_BENCH_OPTIONS=1.
+OPTIONS = [
+    "NoNewPrivileges=yes",
+    "CapabilityBoundingSet=",
+    "SystemCallArchitectures=native",
+    "LockPersonality=yes",
+    "RestrictRealtime=yes",
+    "RestrictSUIDSGID=yes",
+    "RestrictNamespaces=yes",
+    "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK",
+    "MemoryDenyWriteExecute=yes",
+    "SystemCallFilter=@system-service",
+    "ProtectHostname=yes",
+    "ProtectClock=yes",
+    "ProtectKernelLogs=yes",
+    "ProtectSystem=strict",
+    "ProtectHome=read-only",
+    "PrivateDevices=yes",
+    "ProtectKernelTunables=yes",
+    "ProtectKernelModules=yes",
+    "ProtectControlGroups=yes",
+    "ProtectProc=invisible",
+]
+
+
+# What nssrelay(8) suggests for a drop-in, for those who want the file
+# system protected at the price of a mount namespace per lookup.
+MOUNT_NAMESPACE_OPTIONS = "\n".join([
+    "ProtectSystem=strict",
+    "ProtectHome=read-only",
+    "PrivateDevices=yes",
+    "ProtectKernelModules=yes",
+    "ProtectKernelLogs=yes",
+    "ProtectControlGroups=yes",
+])
+
+
+# The seccomp-based options nssrelay(8) lists as an opt-in.
+SECCOMP_OPTIONS = "\n".join([
+    "RestrictNamespaces=yes",
+    "RestrictSUIDSGID=yes",
+    "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK",
+    "SystemCallArchitectures=native",
+])
+
+
+def template_text():
+    with open(TEMPLATE) as f:
+        return f.read()
+
+
+def without_sandboxing(text):
+    begin, end = text.find(SANDBOX_BEGIN), text.find(SANDBOX_END)
+    if begin < 0 or end < begin:
+        sys.exit("bench-systemd: %s has no '%s' ... '%s' block" % (TEMPLATE, SANDBOX_BEGIN, SANDBOX_END))
+    return text[:begin] + text[text.index("\n", end) + 1:]
+
+
+def with_floor(text):
+    return re.sub(r"(?m)^ExecStart=.*$", "ExecStart=%s/floor" % GUESTDIR, text)
+
+
+def with_option(text, option):
+    return text.replace("[Service]\n", "[Service]\n%s\n" % option, 1)
+
+
+def configure(text):
+    if text is None:
+        if os.path.exists(OVERRIDE):
+            os.unlink(OVERRIDE)
+    else:
+        with open(OVERRIDE + ".new", "w") as f:
+            f.write(text)
+        os.rename(OVERRIDE + ".new", OVERRIDE)
+    systemctl("daemon-reload")
+    for i in range(20):
+        found = raw_getpwnam("root")
+        if found != 1:
+            print("bench-systemd: lookup %d in this configuration returned %r:\n%s" % (i, found, text or "shipped"))
+            print(run("journalctl", "--no-pager", "-n", "30").stdout)
+            sys.exit(1)
+
+
+def client(count, write_fd):
+    times = []
+    for _ in range(count):
+        start = time.monotonic()
+        found = raw_getpwnam("root")
+        times.append(time.monotonic() - start)
+        if found != 1:
+            os._exit(1)
+    os.write(write_fd, (" ".join("%.6f" % t for t in times) + "\n").encode())
+    os._exit(0)
+
+
+SLICE = "/sys/fs/cgroup/systemd/system.slice/system-nssrelay.slice"
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def pid1_cpu():
+    """CPU seconds of PID 1 and of the children it has reaped: each
+    instance, from fork through sandbox setup to exit, ends up in the
+    latter. Far less sensitive to other load than wall-clock time."""
+    with open("/proc/1/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:15]) / TICK
+
+
+def live_instances():
+    try:
+        return sum(1 for name in os.listdir(SLICE) if name.startswith("nssrelay@"))
+    except OSError:
+        return 0
+
+
+def measure(clients, per_client):
+    """Returns (lookups/s, latencies in s, CPU s per lookup) for `clients`
+    parallel processes."""
+    cpu0 = pid1_cpu()
+    r, w = os.pipe()
+    start = time.monotonic()
+    pids = []
+    for _ in range(clients):
+        pid = os.fork()
+        if pid == 0:
+            os.close(r)
+            client(per_client, w)
+        pids.append(pid)
+    os.close(w)
+    data = b""
+    while True:
+        chunk = os.read(r, 65536)
+        if not chunk:
+            break
+        data += chunk
+    os.close(r)
+    for pid in pids:
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            sys.exit("bench-systemd: a lookup failed")
+    elapsed = time.monotonic() - start
+    latencies = [float(x) for x in data.split()]
+    deadline = time.monotonic() + 10
+    while live_instances() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return len(latencies) / elapsed, latencies, (pid1_cpu() - cpu0) / len(latencies)
+
+
+def bench(configs, client_counts=(1, 2)):
+    results = {name: {c: ([], [], []) for c in client_counts} for name, _ in configs}
+    for _ in range(ROUNDS):
+        for name, text in configs:
+            configure(text)
+            for c in client_counts:
+                rate, latencies, cpu = measure(c, max(1, LOOKUPS // c))
+                results[name][c][0].append(rate)
+                results[name][c][1].extend(latencies)
+                results[name][c][2].append(cpu)
+    configure(None)
+    return results
+
+
+def report(results, client_counts=(1, 2)):
+    header = "%-40s" % "configuration" + "".join(
+        " %11s %7s" % ("%d client%s/s" % (c, "s" if c > 1 else ""), "p50 ms") for c in client_counts)
+    print(header + " %8s" % "CPU ms")
+    for name, per in results.items():
+        line = "%-40s" % name
+        cpu = []
+        for c in client_counts:
+            rates, latencies, cpus = per[c]
+            line += " %11.0f %7.2f" % (percentile(rates, 0.5), percentile(latencies, 0.5) * 1000)
+            cpu.extend(cpus)
+        print(line + " %8.2f" % (percentile(cpu, 0.5) * 1000))
+    sys.stdout.flush()
+
+
+def main():
+    text = template_text()
+    bare = without_sandboxing(text)
+    print("bench-systemd: GETPWBYNAME \"root\", one connection per lookup, %d rounds of %d lookups" %
+          (ROUNDS, LOOKUPS))
+    print("(shared 2-core machines are noisy: compare rows of one run, not runs; CPU ms is the")
+    print(" CPU time per lookup of PID 1 and the instance, from fork to exit, the steadiest figure)")
+    configs = [
+        ("nssrelay, shipped units", None),
+        ("nssrelay, shipped + seccomp options", with_option(text, SECCOMP_OPTIONS)),
+        ("nssrelay, shipped + mount namespace", with_option(text, MOUNT_NAMESPACE_OPTIONS)),
+        ("nssrelay, no sandboxing", bare),
+        ("floor handler, shipped units", with_floor(text)),
+        ("floor handler, no sandboxing", with_floor(bare)),
+    ]
+    report(bench(configs))
+
+    if os.environ.get("NSSRELAY_BENCH_OPTIONS"):
+        print("\nEach option alone on top of \"no sandboxing\" (1 client):")
+        configs = [("(none)", bare)] + [(option, with_option(bare, option)) for option in OPTIONS]
+        report(bench(configs, client_counts=(1,)), client_counts=(1,))
+
+    print("\nsystemd-analyze security nssrelay@.service (shipped template):")
+    print(run("systemd-analyze", "security", "--no-pager", "nssrelay@.service").stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

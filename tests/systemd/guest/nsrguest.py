@@ -1,0 +1,167 @@
+"""Helpers for the checks and benchmarks that run inside the check-systemd
+container, under its real systemd. Standard library only."""
+
+import os
+import pwd
+import re
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+SOCKET = "/run/nscd/socket"
+SBINDIR = os.environ.get("NSSRELAY_SBINDIR", "/usr/local/sbin")
+UNITDIR = os.environ.get("NSSRELAY_UNITDIR", "/lib/systemd/system")
+GUESTDIR = "/usr/lib/nssrelay-test"
+GETPWBYNAME = 0
+GETFDPW = 11
+
+
+class Tap:
+    """TAP on stdout; diagnostics as '#' lines."""
+
+    def __init__(self):
+        self.count = 0
+        self.failed = 0
+
+    def ok(self, cond, description, diagnostics=None):
+        self.count += 1
+        if not cond:
+            self.failed += 1
+        print(("ok %d - %s" if cond else "not ok %d - %s") % (self.count, description.replace("#", "\\#")))
+        if diagnostics and not cond:
+            self.diag(diagnostics)
+        sys.stdout.flush()
+        return cond
+
+    @staticmethod
+    def diag(text):
+        for line in str(text).splitlines():
+            print("# " + line)
+        sys.stdout.flush()
+
+    def done(self, name):
+        print("1..%d" % self.count)
+        print("%s: %d passed, %d failed" % (name, self.count - self.failed, self.failed))
+        sys.stdout.flush()
+        return 1 if self.failed else 0
+
+
+def run(*cmd, check=False, **kw):
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=check, **kw)
+
+
+def systemctl(*args):
+    return run("systemctl", *args)
+
+
+def prop(unit, name):
+    return run("systemctl", "show", "-P", name, unit).stdout.strip()
+
+
+def prop_int(unit, name):
+    value = prop(unit, name)
+    return int(value) if value.isdigit() else -1
+
+
+def journal_cursor():
+    out = run("journalctl", "--show-cursor", "-n", "0", "--quiet").stdout
+    m = re.search(r"-- cursor: (\S+)", out)
+    return m.group(1) if m else None
+
+
+def nssrelay_lines(cursor):
+    """Request log lines from nssrelay instances since the cursor."""
+    cmd = ["journalctl", "--no-pager", "-o", "cat", "SYSLOG_IDENTIFIER=nssrelay"]
+    if cursor:
+        cmd.insert(1, "--after-cursor=" + cursor)
+    return run(*cmd).stdout.splitlines()
+
+
+def wait_for_lines(cursor, pattern, count, timeout=30.0):
+    """Waits until the journal holds `count` nssrelay lines matching
+    `pattern` (the instances log asynchronously); returns the matches."""
+    rx = re.compile(pattern)
+    deadline = time.monotonic() + timeout
+    while True:
+        lines = [line for line in nssrelay_lines(cursor) if rx.search(line)]
+        if len(lines) >= count or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.2)
+
+
+def wait_until(predicate, timeout=30.0, interval=0.05):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(interval)
+    return True
+
+
+def lookup_in_fresh_process(name, uid):
+    """One getpwnam through glibc in a forked child with a fresh nscd
+    client state (no back-off left from an earlier failure): its first
+    lookup sends GETFDPW, then GETPWBYNAME. True if it found `uid`."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            code = 0 if pwd.getpwnam(name).pw_uid == uid else 1
+        except KeyError:
+            code = 1
+        except BaseException:
+            code = 2
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
+def raw_getpwnam(name, timeout=10.0):
+    """GETPWBYNAME on the socket, as glibc sends it; returns `found`, or
+    None if the connection failed or the reply was short."""
+    key = name.encode() + b"\0"
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(timeout)
+            s.connect(SOCKET)
+            s.sendall(struct.pack("=iii", 2, GETPWBYNAME, len(key)) + key)
+            data = b""
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+    except OSError:
+        return None
+    if len(data) < 36:
+        return None
+    return struct.unpack_from("=ii", data)[1]
+
+
+def raw_request(req_type, key, timeout=10.0):
+    """Sends one request; returns everything read until EOF (bytes), or
+    None if the connection failed. Control messages (SCM_RIGHTS) are
+    not accepted, so a passed fd would show up as an error here."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(timeout)
+            s.connect(SOCKET)
+            s.sendall(struct.pack("=iii", 2, req_type, len(key)) + key)
+            data = b""
+            while True:
+                chunk, ancdata, flags, _ = s.recvmsg(4096, socket.CMSG_SPACE(4))
+                if ancdata:
+                    return None
+                if not chunk:
+                    return data
+                data += chunk
+    except OSError:
+        return None
+
+
+def percentile(values, p):
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * p))]
