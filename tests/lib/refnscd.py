@@ -68,10 +68,16 @@ def nscd_binary():
             try:
                 r = subprocess.run(["apt-get", "download", "nscd=" + version], cwd=work,
                                    capture_output=True, text=True, timeout=300)
+                if r.returncode != 0:
+                    # The archive keeps only the newest build of a release;
+                    # any build of the same glibc speaks the same protocol
+                    # and links the same GLIBC_PRIVATE symbols.
+                    r = subprocess.run(["apt-get", "download", "nscd"], cwd=work,
+                                       capture_output=True, text=True, timeout=300)
                 debs = glob.glob(os.path.join(work, "nscd_*.deb"))
                 if r.returncode != 0 or not debs:
-                    raise RuntimeError("apt-get download nscd=%s failed (run apt-get update?): %s"
-                                       % (version, r.stderr.strip()))
+                    raise RuntimeError("apt-get download nscd (libc6 %s) failed (run apt-get "
+                                       "update?): %s" % (version, r.stderr.strip()))
                 subprocess.run(["dpkg", "-x", debs[0], os.path.join(work, "root")], check=True)
                 os.rename(os.path.join(work, "root"), dest)
             finally:
