@@ -5,32 +5,15 @@ import socket
 import struct
 
 import nsstest
+from fixtures import HOSTS, HOSTS_ALIASES, HOSTS_MANY, HOSTS_MANY_V6
 from nsstest import (GETAI, GETHOSTBYADDR, GETHOSTBYADDRv6, GETHOSTBYNAME, GETHOSTBYNAMEv6,
                      Sandbox, Tap, pack_request, same_output)
 
 # A name whose key fills MAXKEYLEN: 1023 characters and the NUL.
 LONG = (("l" * 63 + ".") * 16)[:1018] + ".test"
 assert len(LONG) == 1023
-MANY, ALIASES = 70, 120
-aliases = " ".join("a%d" % i for i in range(ALIASES))
-
-hosts = "".join([
-    "127.0.0.1 localhost\n",
-    "::1 localhost ip6-localhost ip6-loopback\n",
-    "192.0.2.10 web.example.test web www\n",
-    "2001:db8::10 web.example.test web www\n",
-    "2001:db8::20 v6only.example.test v6only\n",
-    "192.0.2.30 v4only.example.test v4only\n",
-    "192.0.2.40 Mixed.Example.Test mixed\n",
-    "192.0.2.50 aliased.example.test aliased %s\n" % aliases,
-    "192.0.2.60 %s\n" % LONG,
-] + [
-    # 70 addresses of one name, the families interleaved as a file may have them.
-    ("2001:db8:1::%x many.example.test many\n" % i) if i % 3 == 1 else
-    ("198.51.100.%d many.example.test many\n" % i)
-    for i in range(MANY)
-])
-MANY_V6 = sum(1 for i in range(MANY) if i % 3 == 1)
+MANY, ALIASES, MANY_V6 = HOSTS_MANY, HOSTS_ALIASES, HOSTS_MANY_V6
+hosts = HOSTS + "192.0.2.60 %s\n" % LONG
 
 nsswitch = nsstest.BASE_ETC["nsswitch.conf"].replace("hosts: files", "hosts: files myhostname")
 

@@ -15,24 +15,14 @@ import socket
 import struct
 
 import nsstest
+from fixtures import HOSTS
 from netns import Blackhole, Dnsmasq, PrivateNetwork
 from nsstest import (GETAI, GETHOSTBYADDR, GETHOSTBYADDRv6, GETHOSTBYNAME, GETHOSTBYNAMEv6,
                      Sandbox, Tap)
 from refnscd import RefNscd
 
 DNS, HOLE = "127.0.0.2", "127.0.0.4"
-ALIASES = " ".join("a%d" % i for i in range(110))
-hosts = "".join([
-    "127.0.0.1 localhost\n",
-    "::1 localhost ip6-localhost ip6-loopback\n",
-    "192.0.2.10 web.example.test web www\n",
-    "2001:db8::10 web.example.test web www\n",
-    "2001:db8::20 v6only.example.test v6only\n",
-    "192.0.2.30 v4only.example.test v4only\n",
-    "192.0.2.40 Mixed.Example.Test mixed\n",
-    "192.0.2.50 aliased.example.test aliased %s\n" % ALIASES,
-] + [("2001:db8:1::%x many.example.test many\n" % i) if i % 3 == 1 else
-     ("198.51.100.%d many.example.test many\n" % i) for i in range(70)])
+hosts = HOSTS
 etc = {
     "hosts": hosts,
     "nsswitch.conf": nsstest.BASE_ETC["nsswitch.conf"].replace("hosts: files", "hosts: files dns"),

@@ -29,3 +29,24 @@ GROUP = "".join([
 ] + ["g%d:x:%d:many,alice\n" % (i, 20000 + i) for i in range(MANY_GROUPS)])
 
 USERS = {"passwd": PASSWD, "group": GROUP}
+
+# Hosts of every shape the hosts replies carry: both families, one family,
+# mixed case, 120 aliases, 70 addresses of one name (the families
+# interleaved, as a file may have them).
+HOSTS_ALIASES = 120
+HOSTS_MANY = 70
+HOSTS = "".join([
+    "127.0.0.1 localhost\n",
+    "::1 localhost ip6-localhost ip6-loopback\n",
+    "192.0.2.10 web.example.test web www\n",
+    "2001:db8::10 web.example.test web www\n",
+    "2001:db8::20 v6only.example.test v6only\n",
+    "192.0.2.30 v4only.example.test v4only\n",
+    "192.0.2.40 Mixed.Example.Test mixed\n",
+    "192.0.2.50 aliased.example.test aliased %s\n" % " ".join("a%d" % i for i in range(HOSTS_ALIASES)),
+] + [
+    ("2001:db8:1::%x many.example.test many\n" % i) if i % 3 == 1 else
+    ("198.51.100.%d many.example.test many\n" % i)
+    for i in range(HOSTS_MANY)
+])
+HOSTS_MANY_V6 = sum(1 for i in range(HOSTS_MANY) if i % 3 == 1)

@@ -13,7 +13,7 @@ import re
 import sys
 import time
 
-from nsrguest import GUESTDIR, UNITDIR, percentile, raw_getpwnam, run, systemctl
+from nsrguest import GUESTDIR, UNITDIR, fork_workers, percentile, raw_getpwnam, run, systemctl
 
 TEMPLATE = UNITDIR + "/nssrelay@.service"
 OVERRIDE = "/etc/systemd/system/nssrelay@.service"
@@ -142,27 +142,10 @@ def measure(clients, per_client):
     """Returns (lookups/s, latencies in s, CPU s per lookup) for `clients`
     parallel processes."""
     cpu0 = pid1_cpu()
-    r, w = os.pipe()
     start = time.monotonic()
-    pids = []
-    for _ in range(clients):
-        pid = os.fork()
-        if pid == 0:
-            os.close(r)
-            client(per_client, w)
-        pids.append(pid)
-    os.close(w)
-    data = b""
-    while True:
-        chunk = os.read(r, 65536)
-        if not chunk:
-            break
-        data += chunk
-    os.close(r)
-    for pid in pids:
-        _, status = os.waitpid(pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            sys.exit("bench-systemd: a lookup failed")
+    data, statuses = fork_workers(clients, lambda i, w: client(per_client, w))
+    if any(statuses):
+        sys.exit("bench-systemd: a lookup failed")
     elapsed = time.monotonic() - start
     latencies = [float(x) for x in data.split()]
     deadline = time.monotonic() + 10

@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 
-from nsrguest import (SBINDIR, UNITDIR, Tap, journal_cursor, lookup_in_fresh_process, nssrelay_lines,
+from nsrguest import (SBINDIR, UNITDIR, Tap, fork_workers, journal_cursor, lookup_in_fresh_process, nssrelay_lines,
                       GETFDPW, GETPWBYNAME, percentile, prop, prop_int, raw_getpwnam, raw_request, run, systemctl, wait_for_lines, wait_until)
 
 SOCKET_UNIT = "nssrelay.socket"
@@ -181,31 +181,16 @@ def concurrent_slow_lookups(count, first=0):
     sampler = threading.Thread(target=sample)
     sampler.start()
     start = time.monotonic()
-    r, w = os.pipe()
-    pids = []
-    for i in range(first, first + count):
-        pid = os.fork()
-        if pid == 0:
-            import pwd
-            os.close(r)
-            t = time.monotonic()
-            try:
-                ok = pwd.getpwnam("nsrslow-%d" % i).pw_uid == 30000 + i
-            except KeyError:
-                ok = False
-            os.write(w, b"%d %.3f\n" % (ok, time.monotonic() - t))
-            os._exit(0)
-        pids.append(pid)
-    os.close(w)
-    data = b""
-    while True:
-        chunk = os.read(r, 65536)
-        if not chunk:
-            break
-        data += chunk
-    os.close(r)
-    for pid in pids:
-        os.waitpid(pid, 0)
+    def slow_lookup(i, w):
+        import pwd
+        t = time.monotonic()
+        try:
+            ok = pwd.getpwnam("nsrslow-%d" % (first + i)).pw_uid == 30000 + first + i
+        except KeyError:
+            ok = False
+        os.write(w, b"%d %.3f\n" % (ok, time.monotonic() - t))
+
+    data, _ = fork_workers(count, slow_lookup)
     elapsed = time.monotonic() - start
     done.set()
     sampler.join()

@@ -165,3 +165,29 @@ def percentile(values, p):
         return float("nan")
     values = sorted(values)
     return values[min(len(values) - 1, int(len(values) * p))]
+
+
+def fork_workers(count, work):
+    """Runs work(i, w) in `count` forked processes, each writing its
+    results to the pipe end w; returns (everything they wrote, their exit
+    statuses) once all have exited."""
+    r, w = os.pipe()
+    pids = []
+    for i in range(count):
+        pid = os.fork()
+        if pid == 0:
+            os.close(r)
+            try:
+                work(i, w)
+            finally:
+                os._exit(0)
+        pids.append(pid)
+    os.close(w)
+    data = b""
+    while True:
+        chunk = os.read(r, 65536)
+        if not chunk:
+            break
+        data += chunk
+    os.close(r)
+    return data, [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids]
