@@ -108,14 +108,14 @@ static void peer_comm(const struct peer *peer, char *out, size_t size) {
 }
 
 static void log_request(const struct request *req, const struct peer *peer, const char *comm,
-                        const char *outcome, size_t bytes, uint64_t start_usec) {
+                        const char *outcome, const char *delivery, size_t bytes, uint64_t start_usec) {
         char what[REQUEST_TEXT_MAX];
 
         if (!log_requests_enabled())
                 return;
         request_describe(req, what, sizeof(what));
-        log_notice("%s from pid=%ld uid=%ld comm=%s: %s, %zu bytes, %llu us", what, (long) peer->pid,
-                   peer->known ? (long) peer->uid : -1L, comm, outcome, bytes,
+        log_notice("%s from pid=%ld uid=%ld comm=%s: %s%s, %zu bytes, %llu us", what, (long) peer->pid,
+                   peer->known ? (long) peer->uid : -1L, comm, outcome, delivery, bytes,
                    (unsigned long long) (now_usec() - start_usec));
 }
 
@@ -189,6 +189,7 @@ static int serve_request(int fd, uint64_t start_usec) {
                 log_warning("%s: malformed key; closing", what);
 
         size_t bytes = 0;
+        const char *delivery = "";
         if (outcome_sends_reply(outcome)) {
                 bytes = reply.header_len + reply.body.len;
                 tr = transport_send_reply(fd, &reply, now_usec() + WRITE_DEADLINE_MS * 1000ull);
@@ -199,12 +200,14 @@ static int serve_request(int fd, uint64_t start_usec) {
                                     what, bytes, WRITE_DEADLINE_MS);
                 else if (tr == TRANSPORT_ERROR)
                         log_error("%s: sending the reply failed: %m", what);
-                if (tr != TRANSPORT_OK)
+                if (tr != TRANSPORT_OK) {
                         bytes = 0;
+                        delivery = tr == TRANSPORT_CLOSED ? " (the client went away)" : " (not sent)";
+                }
         }
         buf_free(&reply.body);
 
-        log_request(&req, &peer, comm, outcome_name(outcome), bytes, start_usec);
+        log_request(&req, &peer, comm, outcome_name(outcome), delivery, bytes, start_usec);
         return outcome == OUTCOME_FAILED || tr == TRANSPORT_ERROR ? 1 : 0;
 }
 

@@ -32,6 +32,15 @@ with Sandbox(server_etc={"group": group}) as sb:
     tap.eq(r.stdout.decode().split(), [str(LARGE), "member%07d" % (LARGE - 1)],
            "python3 grp.getgrnam gets every member through nssrelay")
 
+    # A client that hangs up before the reply is sent: the request line
+    # says so instead of claiming a delivered reply.
+    mark = sb.mark()
+    with sb.connect() as s:
+        s.sendall(nsstest.pack_request(GETGRBYNAME, "large"))
+    lines = sb.wait_for_log(mark, 'GETGRBYNAME "large" from')
+    tap.ok(lines and ": found (the client went away), 0 bytes," in lines[0],
+           "a reply the client did not wait for is logged as such", lines)
+
     mark = sb.mark()
     tap.eq(sb.request(GETGRBYNAME, "toolarge"), b"",
            "a group past the 16 MiB bound: closed without a reply")
