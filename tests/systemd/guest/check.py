@@ -251,54 +251,63 @@ def test_slow(tap):
            "the shipped MaxConnections=%d is back and lookups work" % limit)
 
 
-class Loop:
+class Background:
+    """Calls self.step() in a thread until end()."""
+
+    def __init__(self):
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run)
+        self.thread.start()
+
+    def _run(self):
+        while not self.stop.is_set():
+            self.step()
+
+    def end(self):
+        self.stop.set()
+        self.thread.join()
+
+
+class Loop(Background):
     """A client that looks up LOOP_USER again and again, each time from a
     fresh process (so one failure is one failure: no back-off), while
     the main thread changes something."""
 
     def __init__(self):
         self.results = []  # (start, end, ok)
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run)
-        self.thread.start()
+        super().__init__()
 
-    def _run(self):
-        while not self.stop.is_set():
-            start = time.monotonic()
-            ok = lookup_in_fresh_process(LOOP_USER, LOOP_UID)
-            self.results.append((start, time.monotonic(), ok))
+    def step(self):
+        start = time.monotonic()
+        ok = lookup_in_fresh_process(LOOP_USER, LOOP_UID)
+        self.results.append((start, time.monotonic(), ok))
 
     def count(self):
         return len(self.results)
 
     def finish(self, after_time, more=20):
         wait_until(lambda: sum(1 for s, _, _ in self.results if s > after_time) >= more, timeout=60)
-        self.stop.set()
-        self.thread.join()
+        self.end()
         return self.results
 
 
-class Prober:
+class Prober(Background):
     """Raw GETPWBYNAME requests in a tight loop (no glibc, no back-off):
     finds how long the socket refuses, to within a lookup's time."""
 
     def __init__(self):
         self.failures = []  # (start, end)
         self.count = 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run)
-        self.thread.start()
+        super().__init__()
 
-    def _run(self):
-        while not self.stop.is_set():
-            start = time.monotonic()
-            if raw_getpwnam(LOOP_USER) != 1:
-                self.failures.append((start, time.monotonic()))
-            self.count += 1
+    def step(self):
+        start = time.monotonic()
+        if raw_getpwnam(LOOP_USER) != 1:
+            self.failures.append((start, time.monotonic()))
+        self.count += 1
 
     def finish(self):
-        self.stop.set()
-        self.thread.join()
+        self.end()
 
 
 def during(action, repeats=3):
