@@ -201,6 +201,20 @@ class Sandbox:
         write_etc(self.server_etc, server_etc)
         write_etc(self.client_etc, client_etc)
         self.program = list(program or [NSSRELAY])
+        if exec_prefix:
+            # The instance may drop its privileges, and the build tree may
+            # sit where only root can read (a clone under /root, or under
+            # mktemp -d): give it copies under our 0755 directory.
+            readable = os.path.join(self.tmp, "readable")
+            os.makedirs(readable, mode=0o755)
+            copy = os.path.join(readable, os.path.basename(self.program[0]))
+            shutil.copy2(self.program[0], copy)
+            self.program[0] = copy
+            if server_env and server_env.get("LD_LIBRARY_PATH") == TEST_MODULE_DIR:
+                modules = os.path.join(readable, "nss")
+                shutil.copytree(TEST_MODULE_DIR, modules,
+                                ignore=lambda d, names: [n for n in names if not n.endswith(".so.2")])
+                server_env = dict(server_env, LD_LIBRARY_PATH=modules)
         self.name = name or os.path.basename(sys.argv[0])
         self.valgrind_dir = None
         if VALGRIND:
