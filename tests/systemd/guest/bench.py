@@ -13,7 +13,7 @@ import re
 import sys
 import time
 
-from nsrguest import GUESTDIR, UNITDIR, fork_workers, percentile, raw_getpwnam, run, systemctl
+from nsrguest import GUESTDIR, UNITDIR, fork_workers, live_instances, percentile, raw_getpwnam, run, systemctl
 
 TEMPLATE = UNITDIR + "/nssrelay@.service"
 OVERRIDE = "/etc/systemd/system/nssrelay@.service"
@@ -118,7 +118,6 @@ def client(count, write_fd):
     os._exit(0)
 
 
-SLICE = "/sys/fs/cgroup/systemd/system.slice/system-nssrelay.slice"
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -130,12 +129,6 @@ def pid1_cpu():
         fields = f.read().rsplit(")", 1)[1].split()
     return sum(int(x) for x in fields[11:15]) / TICK
 
-
-def live_instances():
-    try:
-        return sum(1 for name in os.listdir(SLICE) if name.startswith("nssrelay@"))
-    except OSError:
-        return 0
 
 
 def measure(clients, per_client):

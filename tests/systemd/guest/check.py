@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 
-from nsrguest import (SBINDIR, UNITDIR, Tap, fork_workers, journal_cursor, lookup_in_fresh_process, nssrelay_lines,
+from nsrguest import (SBINDIR, UNITDIR, Tap, fork_workers, journal_cursor, live_instances, lookup_in_fresh_process, nssrelay_lines,
                       GETFDPW, GETPWBYNAME, percentile, prop, prop_int, raw_getpwnam, raw_request, run, systemctl, wait_for_lines, wait_until)
 
 SOCKET_UNIT = "nssrelay.socket"
@@ -66,14 +66,19 @@ def test_boot(tap):
 
     # A lookup that nobody answers costs its caller 5 s (glibc's timeout);
     # any unit that took that long to start points at one.
-    slow = []
-    for line in run("systemd-analyze", "blame", "--no-pager").stdout.splitlines():
+    blame = run("systemd-analyze", "blame", "--no-pager").stdout
+    slow, timed_units = [], 0
+    for line in blame.splitlines():
         m = re.match(r"\s*(?:(\d+)min )?([\d.]+)(ms|s) (\S+)", line)
         if m:
+            timed_units += 1
             secs = float(m.group(2)) / (1000 if m.group(3) == "ms" else 1) + 60 * int(m.group(1) or 0)
             if secs >= 2.5:
                 slow.append(line.strip())
-    tap.ok(not slow, "no unit took 2.5 s or more to start during boot", "\n".join(slow))
+    # Before the boot has finished, blame lists nothing: that is no pass.
+    tap.ok(timed_units > 0 and not slow,
+           "no unit took 2.5 s or more to start during boot (%d units timed)" % timed_units,
+           "\n".join(slow) or blame)
 
 
 def drop_bind_mount(tap):
@@ -150,16 +155,6 @@ def test_burst(tap):
            "state %s, NRefused +%d, NAccepted +%d" % (state, refused, accepted))
 
 
-SLICE = "/sys/fs/cgroup/systemd/system.slice/system-nssrelay.slice"
-
-
-def live_instances():
-    try:
-        return sum(1 for name in os.listdir(SLICE) if name.startswith("nssrelay@"))
-    except OSError:
-        return 0
-
-
 def pss_kb(pid):
     with open("/proc/%d/smaps_rollup" % pid) as f:
         return int(re.search(r"^Pss:\s+(\d+)", f.read(), re.M).group(1))
@@ -182,12 +177,8 @@ def concurrent_slow_lookups(count, first=0):
     sampler.start()
     start = time.monotonic()
     def slow_lookup(i, w):
-        import pwd
         t = time.monotonic()
-        try:
-            ok = pwd.getpwnam("nsrslow-%d" % (first + i)).pw_uid == 30000 + first + i
-        except KeyError:
-            ok = False
+        ok = lookup_in_fresh_process("nsrslow-%d" % (first + i), 30000 + first + i)
         os.write(w, b"%d %.3f\n" % (ok, time.monotonic() - t))
 
     data, _ = fork_workers(count, slow_lookup)
@@ -211,7 +202,7 @@ def test_slow(tap):
     cursor = journal_cursor()
     res = concurrent_slow_lookups(300)
     refused = prop_int(SOCKET_UNIT, "NRefused") - refused0
-    answered = wait_for_lines(cursor, r'^GETPWBYNAME "nsrslow-\d+" from pid=\d+ uid=0 comm=python3: found',
+    answered = wait_for_lines(cursor, r'^GETPWBYNAME "nsrslow-\d+" from pid=\d+ uid=0 comm=getent: found',
                               res["found"])
     tap.diag("300 concurrent slow lookups (2 s each in the NSS module): %d found, %d gave up, in %.1f s; "
              "peak %d live instances; PID 1 Pss %d -> %d kB" %
@@ -241,10 +232,15 @@ def test_slow(tap):
     shutil.rmtree(dropin)
     systemctl("daemon-reload")
     systemctl("restart", SOCKET_UNIT)
+    # Each client is a fresh getent: GETFDPW, then the lookup, each on a
+    # connection of its own. A client that fell back had its lookup
+    # refused and perhaps its GETFDPW too: one or two refusals each.
     fast = [t for t in res["failures"] if t < 1.0]
-    tap.ok(res["instances"] <= 20 and refused > 0 and len(fast) == refused and res["found"] + refused == 60,
+    tap.ok(res["instances"] <= 20 and fast and res["found"] + len(fast) == 60 and
+           len(fast) <= refused <= 2 * len(fast),
            "past MaxConnections (20 for this check) systemd drops connections at once: of 60 slow "
-           "lookups %d were refused, and exactly those clients fell back at once (and failed)" % refused,
+           "lookups %d were found and the other %d clients fell back at once (and failed); NRefused +%d" %
+           (res["found"], len(fast), refused),
            "found %d, NRefused +%d, peak %d live, failures after (s): %s" %
            (res["found"], refused, res["instances"], res["failures"]))
     tap.ok(prop_int(SOCKET_UNIT, "MaxConnections") == limit and lookup_in_fresh_process(LOOP_USER, LOOP_UID),
@@ -446,8 +442,8 @@ def test_dynamic_user(tap):
 
 
 def test_no_failed_instances(tap, cursor):
-    bad = [line for line in run("journalctl", "--no-pager", "-o", "cat", "--after-cursor=" + cursor,
-                                "_PID=1").stdout.splitlines()
+    since = ["--after-cursor=" + cursor] if cursor else []
+    bad = [line for line in run("journalctl", "--no-pager", "-o", "cat", *since, "_PID=1").stdout.splitlines()
            if line.startswith("nssrelay@") and ("Failed" in line or "failed" in line)]
     tap.ok(not bad, "no nssrelay instance failed in the checks above", "\n".join(bad[:20]))
 

@@ -2,7 +2,6 @@
 container, under its real systemd. Standard library only."""
 
 import os
-import pwd
 import re
 import socket
 import struct
@@ -65,10 +64,16 @@ def prop_int(unit, name):
     return int(value) if value.isdigit() else -1
 
 
-def journal_cursor():
-    out = run("journalctl", "--show-cursor", "-n", "0", "--quiet").stdout
-    m = re.search(r"-- cursor: (\S+)", out)
-    return m.group(1) if m else None
+def journal_cursor(timeout=30.0):
+    """The journal's current end, to read only what comes after it. An
+    empty journal (journald just started) has no cursor yet: wait."""
+    deadline = time.monotonic() + timeout
+    while True:
+        out = run("journalctl", "--show-cursor", "-n", "0", "--quiet").stdout
+        m = re.search(r"-- cursor: (\S+)", out)
+        if m or time.monotonic() > deadline:
+            return m.group(1) if m else None
+        time.sleep(0.2)
 
 
 def nssrelay_lines(cursor):
@@ -101,20 +106,31 @@ def wait_until(predicate, timeout=30.0, interval=0.05):
 
 
 def lookup_in_fresh_process(name, uid):
-    """One getpwnam through glibc in a forked child with a fresh nscd
-    client state (no back-off left from an earlier failure): its first
-    lookup sends GETFDPW, then GETPWBYNAME. True if it found `uid`."""
-    pid = os.fork()
-    if pid == 0:
+    """One getpwnam through glibc in a freshly executed getent: its first
+    lookup sends GETFDPW, then GETPWBYNAME. True if it found `uid`.
+
+    Not a fork of this process: a child inherits glibc's nscd back-off
+    from its parent (after a failed connection glibc skips nscd for the
+    next 100 lookups), and a lookup made by this interpreter itself, as
+    Python's startup can make one, would then decide every child's fate."""
+    r = run("getent", "passwd", name)
+    fields = r.stdout.split(":")
+    return r.returncode == 0 and len(fields) > 2 and fields[2] == str(uid)
+
+
+# The cgroup of nssrelay's instances, under systemd's v1 hierarchy or
+# the unified one (whichever the container's systemd manages).
+INSTANCE_SLICES = ["/sys/fs/cgroup/" + h + "system.slice/system-nssrelay.slice" for h in ("systemd/", "unified/", "")]
+
+
+def live_instances():
+    """How many nssrelay@ instances exist right now."""
+    for slice_dir in INSTANCE_SLICES:
         try:
-            code = 0 if pwd.getpwnam(name).pw_uid == uid else 1
-        except KeyError:
-            code = 1
-        except BaseException:
-            code = 2
-        os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status) == 0
+            return sum(1 for name in os.listdir(slice_dir) if name.startswith("nssrelay@"))
+        except OSError:
+            continue
+    return 0
 
 
 def raw_getpwnam(name, timeout=10.0):
