@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "log.h"
+#include "wire_services.h"
 
 void request_describe(const struct request *req, char *out, size_t size) {
         char key[REQUEST_TEXT_MAX - 32];
@@ -25,5 +26,14 @@ void request_describe(const struct request *req, char *out, size_t size) {
         if (len > 0 && req->key[len - 1] == '\0')
                 len--;
         log_escape_key(key, sizeof(key), req->key, len);
+
+        /* A port key is the decimal of the port in network byte order
+         * ("20480/tcp" asks for port 80): say which port that is. */
+        struct service_query q;
+        if (req->type == REQ_GETSERVBYPORT && wire_parse_service_query(req, &q) == WIRE_OK) {
+                snprintf(out, size, "%s \"%s\" (port %u)", request_type_name(req->type), key,
+                         (unsigned) ntohs((uint16_t) q.port));
+                return;
+        }
         snprintf(out, size, "%s \"%s\"", request_type_name(req->type), key);
 }

@@ -44,8 +44,8 @@ with Sandbox(server_etc={"passwd": passwd, "group": group, "services": services,
     query(["services", "http/tcp"], 0, ["name: http", "proto: tcp", "port: 80", "alias: www"],
           'GETSERVBYNAME "http/tcp"')
     query(["services", "http"], 0, ["name: http"], 'GETSERVBYNAME "http/"')
-    query(["services", "80/tcp"], 0, ["name: http"], 'GETSERVBYPORT "20480/tcp"')
-    query(["port", "80"], 0, ["name: http"], 'GETSERVBYPORT "20480/"')
+    query(["services", "80/tcp"], 0, ["name: http"], 'GETSERVBYPORT "20480/tcp" (port 80)')
+    query(["port", "80"], 0, ["name: http"], 'GETSERVBYPORT "20480/" (port 80)')
     query(["netgroup", "trusted"], 0, ["triples: 2", "triple: (host1,alice,example.test)",
                                        "triple: (,bob,)"], 'GETNETGRENT "trusted"')
     query(["innetgr", "trusted", "host1", "alice"], 0, ["result: 1 (member)"],
