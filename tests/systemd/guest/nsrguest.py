@@ -136,21 +136,8 @@ def live_instances():
 def raw_getpwnam(name, timeout=10.0):
     """GETPWBYNAME on the socket, as glibc sends it; returns `found`, or
     None if the connection failed or the reply was short."""
-    key = name.encode() + b"\0"
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-            s.settimeout(timeout)
-            s.connect(SOCKET)
-            s.sendall(struct.pack("=iii", 2, GETPWBYNAME, len(key)) + key)
-            data = b""
-            while True:
-                chunk = s.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
-    except OSError:
-        return None
-    if len(data) < 36:
+    data = raw_request(GETPWBYNAME, name.encode() + b"\0", timeout)
+    if data is None or len(data) < 36:
         return None
     return struct.unpack_from("=ii", data)[1]
 
