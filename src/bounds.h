@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Every deadline and size bound nssrelay applies, in one place.
  * nssrelay(8) documents each value; change both together. */
 #ifndef NSSRELAY_BOUNDS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A growable byte buffer with a hard upper bound.
  *
  * It may start on caller-provided (usually stack) storage and moves to the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The client side of the nscd socket: one request, one bounded reply.
  *
  * Shared by `nssrelay query` and nssrelay-nscd. Every step has a deadline,

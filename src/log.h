@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Logging to stderr, which systemd connects to the journal.
  *
  * Levels follow syslog. Under the journal each line carries a "<N>"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Request handlers: one file per database family, plus control requests.
  *
  * Each handler fills the reply through the wire layer and says what

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* hosts, GETAI: every address of every family the hosts modules know, in
  * the order the modules give them; the client filters by family and sorts
  * (RFC 3484) in its own network namespace.
@@ -7,7 +8,7 @@
  * has one, else gethostbyname3_r (or _2_r) for AF_INET6 and then AF_INET;
  * nsswitch.conf's actions decide whether to go on; a success that is told
  * to continue is dropped, as getaddrinfo drops it. The canonical name is
- * glibc nscd's (nscd-protocol.md §3.4): the module's; failing that its
+ * glibc nscd's (docs/nscd-protocol.md §3.4): the module's; failing that its
  * getcanonname_r, else the name of a reverse lookup of the first address,
  * else the key.
  *

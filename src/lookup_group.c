@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* group: GETGRBYNAME, GETGRBYGID and INITGROUPS. */
 #include <errno.h>
 #include <grp.h>

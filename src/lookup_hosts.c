@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* hosts, the legacy calls: GETHOSTBYNAME(v6) through gethostbyname2_r and
  * GETHOSTBYADDR(v6) through gethostbyaddr_r, as glibc nscd does them.
  *

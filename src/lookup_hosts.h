@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* What the two hosts lookups (lookup_hosts.c, lookup_ai.c) share. */
 #ifndef NSSRELAY_LOOKUP_HOSTS_H
 #define NSSRELAY_LOOKUP_HOSTS_H

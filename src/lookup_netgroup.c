@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* netgroup: GETNETGRENT and INNETGR through glibc's public netgroup API.
  *
  * glibc's setnetgrent/getnetgrent_r already flatten nested netgroups:

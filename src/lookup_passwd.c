@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* passwd: GETPWBYNAME and GETPWBYUID through getpwnam_r/getpwuid_r. */
 #include <errno.h>
 #include <pwd.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* services: GETSERVBYNAME and GETSERVBYPORT through getservbyname_r and
  * getservbyport_r. */
 #include <errno.h>

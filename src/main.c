@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nssrelay: answers one nscd request through this system's NSS, then exits.
  *
  * systemd accepts each connection on /run/nscd/socket and starts one

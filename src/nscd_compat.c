@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nssrelay-nscd: the command line of glibc's nscd, for the scripts and
  * tools that run `nscd -i passwd`, `nscd --shutdown` or `nscd -g`.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* What every lookup does when NSS answers with something other than an
  * entry: a buffer that will not grow further, or an error code. */
 #ifndef NSSRELAY_NSS_BUFFER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Preparing this process's own glibc before its first NSS call. */
 #ifndef NSSRELAY_NSS_SETUP_H
 #define NSSRELAY_NSS_SETUP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Walking one NSS database module by module, with glibc's own reading of
  * nsswitch.conf: its module list, its [STATUS=ACTION] items, and its
  * built-in files and dns modules (libc itself from glibc 2.34 on).

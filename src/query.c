@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* `nssrelay query DB KEY...`: one raw request to the nscd socket and its
  * reply decoded, to see what the daemon itself answers. getent cannot
  * tell: glibc's client quietly does the lookup itself when the daemon

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* `nssrelay query`: a diagnostic client for the nscd socket. */
 #ifndef NSSRELAY_QUERY_H
 #define NSSRELAY_QUERY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Human-readable descriptions of requests, for log lines. */
 #ifndef NSSRELAY_REQUEST_TEXT_H
 #define NSSRELAY_REQUEST_TEXT_H

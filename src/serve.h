@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Serving one connection from request to reply. */
 #ifndef NSSRELAY_SERVE_H
 #define NSSRELAY_SERVE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The connection: finding it, reading the request, sending the reply.
  *
  * All I/O is non-blocking and bounded by absolute CLOCK_MONOTONIC

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The deadline and crash reporting for the one request this process serves.
  *
  * An NSS module may block forever or crash; neither can be handled where it

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The nscd wire format: parsing requests and building replies in memory.
  *
  * Pure functions only: no I/O, no NSS. Every integer on the wire is in host
- * byte order; see ../shared/docs/nscd-protocol.md for the byte layouts. */
+ * byte order; see docs/nscd-protocol.md for the byte layouts. */
 #ifndef NSSRELAY_WIRE_H
 #define NSSRELAY_WIRE_H
 
@@ -73,7 +74,7 @@ struct request {
         char key[NSCD_MAX_KEY_LEN + 1];
 };
 
-/* A reply: a fixed header and a body, sent together in one writev. */
+/* A reply: a fixed header and a body, sent together with one sendmsg. */
 struct reply {
         uint8_t header[NSCD_MAX_REPLY_HEADER_SIZE];
         size_t header_len;

@@ -1,4 +1,5 @@
-/* Decoding replies for people (nscd-protocol.md §3). */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Decoding replies for people (docs/nscd-protocol.md §3). */
 #include "wire_decode.h"
 
 #include <arpa/inet.h>
@@ -80,7 +81,7 @@ static int bad(struct buf *out, const char *what) {
         return r < 0 ? r : -EBADMSG;
 }
 
-/* Appends "found: N (meaning)"; true when data follows. */
+/* Appends "found: N (meaning)"; 0, or a negative errno when out is full. */
 static int out_found(struct buf *out, int32_t found) {
         return out_printf(out, "found: %d (%s)\n", found, wire_found_meaning(found));
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Replies as text, for `nssrelay query`: pure decoding, no I/O.
  *
  * The decoder trusts nothing: every count and length is checked against

@@ -1,4 +1,5 @@
-/* Replies for GETHOSTBY* and GETAI (nscd-protocol.md §3.3, §3.4). */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Replies for GETHOSTBY* and GETAI (docs/nscd-protocol.md §3.3, §3.4). */
 #include "wire_hosts.h"
 
 #include <errno.h>

@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Replies for the hosts database: GETHOSTBYNAME(v6), GETHOSTBYADDR(v6)
- * and GETAI (nscd-protocol.md §3.3, §3.4). */
+ * and GETAI (docs/nscd-protocol.md §3.3, §3.4). */
 #ifndef NSSRELAY_WIRE_HOSTS_H
 #define NSSRELAY_WIRE_HOSTS_H
 

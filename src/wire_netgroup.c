@@ -1,4 +1,5 @@
-/* Netgroup keys and replies (nscd-protocol.md §2.2, §3.7). */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Netgroup keys and replies (docs/nscd-protocol.md §2.2, §3.7). */
 #include "wire_netgroup.h"
 
 #include <errno.h>

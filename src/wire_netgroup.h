@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Requests and replies for the netgroup database: GETNETGRENT and INNETGR
- * (nscd-protocol.md §2.2, §3.7). */
+ * (docs/nscd-protocol.md §2.2, §3.7). */
 #ifndef NSSRELAY_WIRE_NETGROUP_H
 #define NSSRELAY_WIRE_NETGROUP_H
 

@@ -1,4 +1,5 @@
-/* Services keys and replies (nscd-protocol.md §2.2, §3.6). */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Services keys and replies (docs/nscd-protocol.md §2.2, §3.6). */
 #include "wire_services.h"
 
 #include <errno.h>

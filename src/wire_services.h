@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Requests and replies for the services database: GETSERVBYNAME and
- * GETSERVBYPORT (nscd-protocol.md §2.2, §3.6). */
+ * GETSERVBYPORT (docs/nscd-protocol.md §2.2, §3.6). */
 #ifndef NSSRELAY_WIRE_SERVICES_H
 #define NSSRELAY_WIRE_SERVICES_H
 

@@ -1,4 +1,5 @@
-/* Replies for passwd, group and INITGROUPS (nscd-protocol.md §3.1, §3.2, §3.5). */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Replies for passwd, group and INITGROUPS (docs/nscd-protocol.md §3.1, §3.2, §3.5). */
 #include "wire_users.h"
 
 #include <errno.h>

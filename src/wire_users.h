@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Replies for the passwd and group databases. */
 #ifndef NSSRELAY_WIRE_USERS_H
 #define NSSRELAY_WIRE_USERS_H

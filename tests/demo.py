@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """`make demo`: real lookups through nssrelay, in private namespaces.
 
 A user and a group exist only in the server's view of /etc; a client whose

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """`make bench`: what a lookup through nssrelay costs (GETPWBYNAME and
 GETAI), next to baselines
 measured in the same run under the same launcher.

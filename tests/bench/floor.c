@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The floor: the smallest per-connection handler that answers one
  * GETPWBYNAME or GETAI. It reads the request from the connection systemd
  * passes (fd 3, or fd 0 inetd-style), calls getpwnam or getaddrinfo, sends

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Load generator for `make bench`: sends one raw nscd request per
  * connection, as glibc's client does, and reports lookups per second and
  * latency percentiles. With --rss it instead runs a handler once on a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The libFuzzer entry points each target defines (fuzz_wire.c,
  * fuzz_connection.c), and what the targets share. The same targets are
  * linked either with libFuzzer (`make fuzz`, clang) or with replay.c,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libFuzzer target: one whole connection, served in-process.
  *
  * The input is everything a client sends before it shuts its side down;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libFuzzer target: the request parser and the reply builders.
  *
  * The whole input is parsed as a request, and must parse exactly as the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Writes the seed corpus of both fuzz targets (tests/fuzz/corpus/).
 
 Run it from anywhere; it rewrites the seed files. Each seed is a whole

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Runs a fuzz target once over each file named on the command line (or in
  * a directory named there), without libFuzzer. `make check` uses it to
  * replay the seed corpus with whatever compiler and sanitizers the build

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The fuzzers' oracle: is this what glibc's client can read in full?
  *
  * glibc's client reads exactly the lengths a reply header announces; a
  * body shorter than announced is a hard ENOENT (or EAI_SYSTEM) in the
  * application, extra bytes or a missing NUL an overread
- * (nscd-protocol.md §1.5, §3). The check follows those layouts, for every
+ * (docs/nscd-protocol.md §1.5, §3). The check follows those layouts, for every
  * request type, independently of the code that builds the replies. */
 #ifndef NSSRELAY_REPLY_CHECK_H
 #define NSSRELAY_REPLY_CHECK_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Requests that are not lookups, and databases not served yet."""
 
 import struct

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """The same raw requests to Debian's glibc nscd and to nssrelay: the same bytes.
 
 Both serve the same fixture files. Requests where nssrelay differs from

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Replays the fuzzers' seed corpus through both targets, once, with this
 build's compiler and sanitizers (`make fuzz` is the real fuzzing run).
 

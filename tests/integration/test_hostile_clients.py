@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Hostile and broken clients: each is cut off within the documented
 deadlines (read: 1 s after the instance starts, write: 1 s), with nothing
 crashed, no fd leaked in the launcher and no process left behind.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Hosts through nssrelay (files and nss-myhostname), compared with the
 same calls made in-process in the server's namespace."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Hosts through nssrelay with real DNS: dnsmasq on loopback addresses of a
 private network namespace, 'hosts: files dns' in the server's view.
 

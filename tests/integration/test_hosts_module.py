@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """GETAI's walk over hosts modules that are not files or dns.
 
 tests/nss/nss_hoststest.c builds two modules: 'hoststest' has

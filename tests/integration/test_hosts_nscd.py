@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Hosts: nssrelay against Debian's glibc nscd, byte for byte.
 
 Both servers see the same fixture (/etc/hosts, and dnsmasq on a loopback

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Huge answers: a group of 100,000 members, a user in 70,000 groups.
 
 nssrelay must send them whole (one reply, exactly the announced length,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """The NSS buffer bound: large entries are served whole; past 16 MiB the
 connection is closed and the client falls back, never a short reply."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Malformed requests: the connection is closed without a reply, at once."""
 
 import socket

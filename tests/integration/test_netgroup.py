@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Netgroups through nssrelay: compared with in-process glibc and with
 Debian's glibc nscd."""
 

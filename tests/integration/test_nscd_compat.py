@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """nssrelay-nscd: nscd's command line, its exit codes and its deadlines."""
 
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """An NSS module that crashes, hangs, loops on ERANGE or leaks: what the
 real glibc client sees, and what is left behind (nothing).
 
@@ -106,7 +107,7 @@ with Sandbox(test_module=True) as sb:
            "crash: the next lookup is served", r.stdout)
 
     # glibc's back-off: the crashed lookup's process skips nscd for its next
-    # 100 passwd lookups (nscd-protocol.md §1.4), so whoami goes in-process.
+    # 100 passwd lookups (docs/nscd-protocol.md §1.4), so whoami goes in-process.
     results = timed_lookups(sb, "passwd", "crash", "whoami")
     tap.eq([r for _, r in results], ["KeyError", "KeyError"],
            "crash: the same client process then looks up in-process (glibc's 100-lookup back-off)")

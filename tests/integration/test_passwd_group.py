@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Users and groups through nssrelay, compared with in-process glibc."""
 
 import nsstest

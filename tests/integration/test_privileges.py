@@ -1,10 +1,11 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Privileged requests and an unprivileged instance.
 
 INVALIDATE and SHUTDOWN are honoured only from uid 0, as glibc nscd does:
 anyone else gets the connection closed with no reply. The peer's uid comes
 from SO_PEERCRED, so the clients really run as root and as nobody (65534,
 via setpriv in the client's namespace). The requests are byte for byte
-what `nscd -i DB` and `nscd -K` send (nscd-protocol.md §5); those tools
+what `nscd -i DB` and `nscd -K` send (docs/nscd-protocol.md §5); those tools
 refuse to send anything unless run as root.
 
 An instance also needs no privilege of its own: the second sandbox runs it

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """nssrelay query: one raw request, the reply decoded; and nssrelay
 without arguments still serves exactly one connection."""
 

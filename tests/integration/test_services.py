@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Services through nssrelay: compared with in-process glibc and, byte for
 byte, with Debian's glibc nscd."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """The shipped units: systemd-analyze verify, and the settings we rely on."""
 
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Fixture /etc contents shared by several tests."""
 
 LONG_GECOS = "G" * 3000

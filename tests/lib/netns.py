@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Private network namespaces for tests, and the servers that live in them.
 
 A PrivateNetwork is a new network namespace with only its loopback

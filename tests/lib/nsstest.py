@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Test harness for nssrelay: private mount namespaces, fixture /etc files,
 nssrelay under systemd-socket-activate, and the real glibc client.
 

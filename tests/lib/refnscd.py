@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Debian's glibc nscd as a reference server for differential tests.
 
     with RefNscd({"services": "http 80/tcp www\n"}) as ref:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A hosts NSS module for tests: answers files and dns cannot give.
  *
  * Built twice (see Makefile.am):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libnss_nssrelaytest.so.2: an NSS module that misbehaves on request.
  *
  * The fault-tolerance tests load it in the server's namespace only (the

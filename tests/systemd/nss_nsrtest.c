@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A test NSS module for check-systemd. It knows two kinds of users:
  * - nsrtest-NNN (000 to 099, uid 20000 + N), found at once;
  * - nsrslow-N (0 to 9999, uid 30000 + N), found after SLOW_MS, as from a

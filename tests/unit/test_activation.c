@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Our socket-activation handling against libsystemd's own reading of the
  * same environment: where sd_listen_fds() hands over exactly one
  * connected AF_UNIX stream socket, we must serve fd 3; everywhere else we

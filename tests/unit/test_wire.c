@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Golden bytes for the wire layer. The expected replies are what Debian's
- * glibc nscd 2.36 sends for the same data (nscd-protocol.md §3.9). */
+ * glibc nscd 2.36 sends for the same data (docs/nscd-protocol.md §3.9). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The reply decoder of `nssrelay query`: Debian nscd's bytes from
- * nscd-protocol.md §3.9 in, text out; short and inconsistent replies are
+ * docs/nscd-protocol.md §3.9 in, text out; short and inconsistent replies are
  * reported, never read past. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Golden bytes for the hosts replies. The expected bytes for "web" are
- * what Debian's glibc nscd 2.36 sent for the same entry (nscd-protocol.md
+ * what Debian's glibc nscd 2.36 sent for the same entry (docs/nscd-protocol.md
  * §3.9): 192.0.2.10 and 2001:db8::10, canonical name web.example.test,
  * aliases web and www. */
 #include <setjmp.h>

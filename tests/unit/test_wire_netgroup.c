@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Golden bytes for netgroup keys and replies. The expected replies are
- * what Debian's glibc nscd 2.36 sends (nscd-protocol.md §3.9). */
+ * what Debian's glibc nscd 2.36 sends (docs/nscd-protocol.md §3.9). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

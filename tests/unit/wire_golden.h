@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Helpers shared by the golden-byte tests of the wire layer. Include
  * after <cmocka.h>. */
 #ifndef NSSRELAY_TEST_WIRE_GOLDEN_H

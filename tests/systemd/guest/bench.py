@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """bench-systemd: what a lookup costs under the real systemd 252, per unit
 configuration. Runs inside the check-systemd container (no test drop-ins).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """check-systemd: nssrelay under the real systemd 252 of a booted Debian 12
 container (tests/systemd/nspawn-run). Prints TAP and a summary line.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Helpers for the checks and benchmarks that run inside the check-systemd
 container, under its real systemd. Standard library only."""
 
