@@ -5,6 +5,7 @@
  * nssrelay for it (nssrelay.socket, Accept=yes). */
 #include <getopt.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,7 @@
 #define EXIT_USAGE 2
 
 static void print_help(void) {
-        printf("Usage: nssrelay [--log=LEVEL]\n"
+        printf("Usage: nssrelay [--log=LEVEL] [--netns=client|server] [--confine=yes|no]\n"
                "       nssrelay query [OPTIONS] DB KEY...\n"
                "Answer one glibc nscd request through this system's NSS modules, caching nothing.\n"
                "\n"
@@ -30,6 +31,11 @@ static void print_help(void) {
                "Options:\n"
                "  --log=LEVEL   error, warning (default), requests (one line per request)\n"
                "                or debug; overrides $NSSRELAY_LOG\n"
+               "  --netns=MODE  client (default): hosts lookups run in the client's network\n"
+               "                namespace; server: in nssrelay's own; overrides $NSSRELAY_NETNS\n"
+               "  --confine=yes|no\n"
+               "                no: skip becoming the client, Landlock and seccomp (for\n"
+               "                measuring and debugging); overrides $NSSRELAY_CONFINE\n"
                "  -h, --help    show this help\n"
                "  -V, --version show the version\n"
                "\n"
@@ -41,6 +47,24 @@ static void print_help(void) {
 
 static _noreturn_ void usage_error(const char *problem, const char *arg) {
         fprintf(stderr, "nssrelay: %s '%s' (see nssrelay --help)\n", problem, arg);
+        exit(EXIT_USAGE);
+}
+
+static enum netns_mode parse_netns(const char *value, const char *source) {
+        if (strcmp(value, "client") == 0)
+                return NETNS_CLIENT;
+        if (strcmp(value, "server") == 0)
+                return NETNS_SERVER;
+        fprintf(stderr, "nssrelay: %s=%s: expected client or server\n", source, value);
+        exit(EXIT_USAGE);
+}
+
+static bool parse_yes_no(const char *value, const char *source) {
+        if (strcmp(value, "yes") == 0)
+                return true;
+        if (strcmp(value, "no") == 0)
+                return false;
+        fprintf(stderr, "nssrelay: %s=%s: expected yes or no\n", source, value);
         exit(EXIT_USAGE);
 }
 
@@ -58,6 +82,8 @@ static int parse_log_level(const char *value, const char *source) {
 int main(int argc, char *argv[]) {
         static const struct option options[] = {
                 { "log", required_argument, NULL, 'l' },
+                { "netns", required_argument, NULL, 'n' },
+                { "confine", required_argument, NULL, 'c' },
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, 'V' },
                 {},
@@ -65,6 +91,7 @@ int main(int argc, char *argv[]) {
         uint64_t start_usec = now_usec();
         const char *env = getenv("NSSRELAY_LOG");
         int level = LOG_SETTING_WARNING;
+        struct serve_options opts = SERVE_OPTIONS_DEFAULT;
         char why[512];
         int c, fd;
 
@@ -74,12 +101,24 @@ int main(int argc, char *argv[]) {
 
         if (env && *env)
                 level = parse_log_level(env, "NSSRELAY_LOG");
+        env = getenv("NSSRELAY_NETNS");
+        if (env && *env)
+                opts.netns = parse_netns(env, "NSSRELAY_NETNS");
+        env = getenv("NSSRELAY_CONFINE");
+        if (env && *env)
+                opts.confine = parse_yes_no(env, "NSSRELAY_CONFINE");
 
         opterr = 0;
         while ((c = getopt_long(argc, argv, "+:hV", options, NULL)) >= 0) {
                 switch (c) {
                 case 'l':
                         level = parse_log_level(optarg, "--log");
+                        break;
+                case 'n':
+                        opts.netns = parse_netns(optarg, "--netns");
+                        break;
+                case 'c':
+                        opts.confine = parse_yes_no(optarg, "--confine");
                         break;
                 case 'h':
                         print_help();
@@ -107,5 +146,5 @@ int main(int argc, char *argv[]) {
                 fprintf(stderr, "nssrelay: %s\n", why);
                 return EXIT_USAGE;
         }
-        return serve_connection(fd, start_usec);
+        return serve_connection(fd, start_usec, &opts);
 }

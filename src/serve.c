@@ -12,6 +12,8 @@
 #include "bounds.h"
 #include "log.h"
 #include "lookup.h"
+#include "confine.h"
+#include "netns.h"
 #include "nss_setup.h"
 #include "request_text.h"
 #include "transport.h"
@@ -136,7 +138,7 @@ static long ms_left(uint64_t deadline_usec) {
         return now >= deadline_usec ? 0 : (long) ((deadline_usec - now) / 1000);
 }
 
-static int serve_request(int fd, uint64_t start_usec) {
+static int serve_request(int fd, uint64_t start_usec, const struct serve_options *opts) {
         char what[REQUEST_TEXT_MAX + 64], comm[64] = "?";
         uint8_t body_storage[REPLY_BODY_INITIAL];
         enum transport_result tr;
@@ -179,6 +181,19 @@ static int serve_request(int fd, uint64_t start_usec) {
                 /* A module may hang; the watchdog ends us at the deadline. */
                 watchdog_arm("lookup", LOOKUP_DEADLINE_MS,
                              ms_left(start_usec + LOOKUP_DEADLINE_MS * 1000ull));
+                /* The order matters: entering the client's network
+                 * namespace needs privileges that confinement drops, and
+                 * no NSS code (loading the modules included) may run
+                 * before confinement. */
+                if (opts->netns == NETNS_CLIENT && request_type_database(req.type) == DB_HOSTS &&
+                    netns_enter_client(fd, &peer, what) < 0) {
+                        watchdog_disarm();
+                        return 0; /* logged; the client resolves in its own namespace */
+                }
+                if (confine_lookup(&peer, opts, what) < 0) {
+                        watchdog_disarm();
+                        return 1; /* logged */
+                }
                 nss_setup_disable_nscd_client();
         }
 
@@ -212,11 +227,11 @@ static int serve_request(int fd, uint64_t start_usec) {
         return outcome == OUTCOME_FAILED || tr == TRANSPORT_ERROR ? 1 : 0;
 }
 
-int serve_connection(int fd, uint64_t start_usec) {
+int serve_connection(int fd, uint64_t start_usec, const struct serve_options *opts) {
         int status;
 
         watchdog_set_connection(fd);
-        status = serve_request(fd, start_usec);
+        status = serve_request(fd, start_usec, opts);
         /* The reply, if any, is queued by now. Shutting the connection down
          * ends it for every holder, including a process an NSS module
          * forked: a client that got no reply must see EOF now, not when

@@ -109,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
         write_all(sv[0], data, size);
         shutdown(sv[0], SHUT_WR);
-        (void) serve_connection(sv[1], now_usec());
+        (void) serve_connection(sv[1], now_usec(), &(struct serve_options) { .netns = NETNS_SERVER });
         close(sv[1]);
 
         buf_init(&reply, NULL, 0, MAX_REPLY);
