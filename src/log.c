@@ -13,6 +13,11 @@
 static int max_priority = LOG_WARNING;
 static bool requests_enabled;
 static bool to_journal;
+static const char *program = "nssrelay";
+
+void log_set_program(const char *name) {
+        program = name;
+}
 
 int log_setting_from_string(const char *s) {
         static const char *const names[] = {
@@ -92,8 +97,11 @@ static size_t format_prefix(char *out, int priority) {
         size_t nd = 0;
         long pid = (long) getpid();
 
-        memcpy(out, "nssrelay[", 9);
-        n = 9;
+        n = strlen(program);
+        if (n > 32)
+                n = 32;
+        memcpy(out, program, n);
+        out[n++] = '[';
         do {
                 digits[nd++] = (char) ('0' + pid % 10);
                 pid /= 10;

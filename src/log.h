@@ -22,6 +22,9 @@ enum log_setting {
 /* Parses "error", "warning", "requests" or "debug"; -1 if none. */
 int log_setting_from_string(const char *s);
 void log_setup(enum log_setting setting);
+/* The name in "NAME[PID]: " prefixes when not logging to the journal;
+ * "nssrelay" unless set. */
+void log_set_program(const char *name);
 bool log_requests_enabled(void);
 bool log_debug_enabled(void);
 

@@ -3,6 +3,7 @@
  *
  * systemd accepts each connection on /run/nscd/socket and starts one
  * nssrelay for it (nssrelay.socket, Accept=yes). */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -13,6 +14,7 @@
 #include "log.h"
 #include "query.h"
 #include "serve.h"
+#include "template.h"
 #include "transport.h"
 #include "watchdog.h"
 
@@ -68,6 +70,19 @@ static bool parse_yes_no(const char *value, const char *source) {
         exit(EXIT_USAGE);
 }
 
+static unsigned parse_count(const char *value, const char *option) {
+        char *end;
+        unsigned long v;
+
+        errno = 0;
+        v = strtoul(value, &end, 10);
+        if (errno != 0 || end == value || *end != '\0' || value[0] == '-' || v < 1 || v > 65536) {
+                fprintf(stderr, "nssrelay: %s=%s: expected a number from 1 to 65536\n", option, value);
+                exit(EXIT_USAGE);
+        }
+        return (unsigned) v;
+}
+
 static int parse_log_level(const char *value, const char *source) {
         int level = log_setting_from_string(value);
 
@@ -84,6 +99,11 @@ int main(int argc, char *argv[]) {
                 { "log", required_argument, NULL, 'l' },
                 { "netns", required_argument, NULL, 'n' },
                 { "confine", required_argument, NULL, 'c' },
+                /* Internal: how nssrelayd runs us (nssrelayd(8)). */
+                { "template", required_argument, NULL, 't' },
+                { "spare", required_argument, NULL, 's' },
+                { "max-workers", required_argument, NULL, 'm' },
+                { "pool-worker", no_argument, NULL, 'p' },
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, 'V' },
                 {},
@@ -92,6 +112,8 @@ int main(int argc, char *argv[]) {
         const char *env = getenv("NSSRELAY_LOG");
         int level = LOG_SETTING_WARNING;
         struct serve_options opts = SERVE_OPTIONS_DEFAULT;
+        struct template_options template = { .spare = 4, .max_workers = 512 };
+        bool as_template = false, as_pool_worker = false;
         char why[512];
         int c, fd;
 
@@ -120,6 +142,21 @@ int main(int argc, char *argv[]) {
                 case 'c':
                         opts.confine = parse_yes_no(optarg, "--confine");
                         break;
+                case 't':
+                        if (strcmp(optarg, "fork") != 0 && strcmp(optarg, "exec") != 0)
+                                usage_error("--template takes fork or exec, not", optarg);
+                        as_template = true;
+                        template.exec_workers = strcmp(optarg, "exec") == 0;
+                        break;
+                case 's':
+                        template.spare = parse_count(optarg, "--spare");
+                        break;
+                case 'm':
+                        template.max_workers = parse_count(optarg, "--max-workers");
+                        break;
+                case 'p':
+                        as_pool_worker = true;
+                        break;
                 case 'h':
                         print_help();
                         return 0;
@@ -140,6 +177,11 @@ int main(int argc, char *argv[]) {
         /* We send with MSG_NOSIGNAL; an NSS module writing to a socket its
          * server closed must get EPIPE too, not kill the lookup. */
         signal(SIGPIPE, SIG_IGN);
+
+        if (as_template)
+                return template_main(&template, &opts);
+        if (as_pool_worker)
+                return pool_worker_main(&opts);
 
         fd = transport_acquire(why, sizeof(why));
         if (fd < 0) {

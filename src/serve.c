@@ -15,6 +15,7 @@
 #include "confine.h"
 #include "netns.h"
 #include "nss_setup.h"
+#include "request_log.h"
 #include "request_text.h"
 #include "transport.h"
 #include "watchdog.h"
@@ -89,39 +90,6 @@ enum outcome lookup_unserved(const struct request *req, const struct peer *peer 
         return wire_reply_unserved(reply, req->type) < 0 ? OUTCOME_FAILED : OUTCOME_UNSERVED;
 }
 
-/* The peer's command name, for request log lines only. */
-static void peer_comm(const struct peer *peer, char *out, size_t size) {
-        char path[64], comm[32];
-        ssize_t n = -1;
-
-        snprintf(out, size, "?");
-        if (!peer->known || peer->pid <= 0)
-                return;
-        snprintf(path, sizeof(path), "/proc/%ld/comm", (long) peer->pid);
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd >= 0) {
-                n = read(fd, comm, sizeof(comm) - 1);
-                close(fd);
-        }
-        if (n <= 0)
-                return;
-        if (comm[n - 1] == '\n')
-                n--;
-        log_escape_key(out, size, comm, (size_t) n);
-}
-
-static void log_request(const struct request *req, const struct peer *peer, const char *comm,
-                        const char *outcome, const char *delivery, size_t bytes, uint64_t start_usec) {
-        char what[REQUEST_TEXT_MAX];
-
-        if (!log_requests_enabled())
-                return;
-        request_describe(req, what, sizeof(what));
-        log_notice("%s from pid=%ld uid=%ld comm=%s: %s%s, %zu bytes, %llu us", what, (long) peer->pid,
-                   peer->known ? (long) peer->uid : -1L, comm, outcome, delivery, bytes,
-                   (unsigned long long) (now_usec() - start_usec));
-}
-
 /* The description of the request as the log lines and the watchdog
  * name it: type, key and who asked. */
 static void describe(const struct request *req, const struct peer *peer, char *out, size_t size) {
@@ -174,7 +142,7 @@ static int serve_request(int fd, uint64_t start_usec, const struct serve_options
         watchdog_set_context(what);
         /* Read now: the client waits for our reply, and may be gone after. */
         if (log_requests_enabled())
-                peer_comm(&peer, comm, sizeof(comm));
+                request_log_peer_comm(&peer, comm, sizeof(comm));
 
         const struct handler *h = &handlers[req.type];
         if (h->uses_nss) {
@@ -223,7 +191,7 @@ static int serve_request(int fd, uint64_t start_usec, const struct serve_options
         }
         buf_free(&reply.body);
 
-        log_request(&req, &peer, comm, outcome_name(outcome), delivery, bytes, start_usec);
+        request_log(&req, &peer, comm, outcome_name(outcome), delivery, bytes, start_usec);
         return outcome == OUTCOME_FAILED || tr == TRANSPORT_ERROR ? 1 : 0;
 }
 

@@ -39,18 +39,28 @@ def eof_after(sock, timeout=30):
     return data, time.monotonic() - started
 
 
-with Sandbox(test_module=True) as sb:
+# nssrelayd's per-uid cap (default 128) would close most of a 500-strong
+# crowd from one uid at once; these checks are about deadlines, so the cap
+# is raised here (tests/integration/test_daemon.py checks the caps).
+with Sandbox(test_module=True, daemon_args=["--max-per-uid=%d" % CROWD]) as sb:
     fds_before = sb.launcher_fds()
 
     def check_case(name, mark, log_needle, seconds, low, high):
-        reaped = sb.wait_reaped(mark, count=1)
+        # nssrelayd itself closes a client that sends too little by the
+        # read deadline: no worker is spent on it.
+        workerless = sb.launcher != "accept" and "no complete request" in log_needle
+        reaped = sb.wait_reaped(mark, count=0 if workerless else 1)
         lines = sb.lines_since(mark)
         tap.ok(low <= seconds < high,
                "%s: cut off after %.0f ms (bound %.1f to %.1f s)" % (name, seconds * 1000, low, high))
         tap.ok(any(log_needle in l for l in lines), "%s: logged (%s)" % (name, log_needle),
                "\n".join(lines))
-        tap.ok(reaped is not None and len(reaped) == 1 and set(reaped.values()) == {0},
-               "%s: its instance exited with status 0 and was reaped" % name, reaped)
+        if workerless:
+            tap.ok(reaped == {} and any("nssrelayd[" in l and log_needle in l for l in lines),
+                   "%s: nssrelayd closed it itself, without a worker" % name, reaped)
+        else:
+            tap.ok(reaped is not None and len(reaped) == 1 and set(reaped.values()) == {0},
+                   "%s: its instance exited with status 0 and was reaped" % name, reaped)
         tap.diag("measured: %s -> connection closed after %.0f ms" % (name, seconds * 1000))
 
     # -- sends nothing ---------------------------------------------------------
@@ -63,9 +73,18 @@ with Sandbox(test_module=True) as sb:
     # -- connects and hangs up at once ----------------------------------------
     mark = sb.mark()
     sb.connect().close()
-    reaped = sb.wait_reaped(mark, count=1)
-    tap.ok(reaped is not None and list(reaped.values()) == [0],
-           "hangs up at once: its instance exits with status 0", reaped)
+    if sb.launcher == "accept":
+        reaped = sb.wait_reaped(mark, count=1)
+        tap.ok(reaped is not None and list(reaped.values()) == [0],
+               "hangs up at once: its instance exits with status 0", reaped)
+    else:
+        # nssrelayd waits for the header itself, sees the EOF and spends
+        # no worker: a lookup after it is the only one a worker takes.
+        tap.eq(sb.request(GETPWBYNAME, "whoami")[:8], b"\x02\0\0\0\x01\0\0\0",
+               "hangs up at once: the next lookup is answered")
+        reaped = sb.wait_reaped(mark, count=1)
+        tap.ok(reaped is not None and len(reaped) == 1 and set(reaped.values()) == {0},
+               "hangs up at once: no worker was spent on it, one on the next lookup", reaped)
 
     # -- one byte per second -----------------------------------------------------
     mark = sb.mark()
@@ -182,13 +201,16 @@ with Sandbox(test_module=True) as sb:
                 lifetimes.append(time.monotonic() - started)
                 sel.unregister(key.fileobj)
                 key.fileobj.close()
-    reaped = sb.wait_reaped(mark, timeout=60, count=CROWD)
+    # Per connection, each idle connection has its instance; nssrelayd
+    # holds them itself and spends no worker on them.
+    idle_instances = CROWD if sb.launcher == "accept" else 0
+    reaped = sb.wait_reaped(mark, timeout=60, count=idle_instances)
     tap.ok(len(lifetimes) == CROWD and min(lifetimes) >= READ_DEADLINE - 0.1,
            "%d idle connections at once: every one closed by the read deadline" % CROWD,
            "%d closed; first after %.2f s" % (len(lifetimes), min(lifetimes or [0])))
-    tap.ok(reaped is not None and len(reaped) == CROWD and set(reaped.values()) == {0},
-           "%d idle connections: every instance exited with status 0 and was reaped" % CROWD,
-           "%s reaped" % (len(reaped) if reaped else None))
+    tap.ok(reaped is not None and len(reaped) == idle_instances and set(reaped.values()) <= {0},
+           "%d idle connections: %d instances, each exited with status 0 and was reaped" % (
+               CROWD, idle_instances), "%s reaped" % (len(reaped) if reaped is not None else None))
     tap.diag("measured: %d idle connections at once -> the last closed after %.2f s" % (
         CROWD, max(lifetimes or [0])))
 
@@ -239,7 +261,7 @@ with Sandbox(test_module=True) as sb:
     tap.ok(not any("crashed" in l for l in sb.lines_since(0)), "no instance crashed")
     tap.ok(len(sb.spawned(0)) == len(sb.reaped(0)),
            "every instance started (%d) was reaped" % len(sb.spawned(0)))
-    tap.eq(sb.launcher_children(), [], "the launcher has no children left")
+    tap.eq(sb.leftover_children(), [], "the launcher has no children left")
     tap.eq(sb.session_processes(), {}, "no process is left in the service's session")
     tap.eq(sb.launcher_fds(), fds_before, "the launcher holds the same fds as before")
 

@@ -16,7 +16,8 @@ import time
 
 import nsstest
 from netns import Blackhole, Dnsmasq, PrivateNetwork
-from nsstest import GETAI, GETHOSTBYNAME, GETHOSTBYNAMEv6, Sandbox, Tap, same_output
+from nsstest import (GETAI, GETHOSTBYNAME, GETHOSTBYNAMEv6, Sandbox, Tap, dynamic_etc, replace_file,
+                     same_output)
 
 DNS_A, DNS_B, HOLE = "127.0.0.2", "127.0.0.3", "127.0.0.4"
 RESOLV_OPTIONS = "options timeout:1 attempts:1\n"
@@ -37,33 +38,6 @@ server_nsswitch = nsstest.BASE_ETC["nsswitch.conf"].replace("hosts: files", "hos
 
 tap = Tap()
 nsstest.require_root(tap)
-
-
-def replace_file(path, content):
-    """Replaces a file the way an editor or resolvconf does: a new file
-    renamed over the old one."""
-    tmp = path + ".new"
-    with open(tmp, "w") as f:
-        f.write(content)
-    os.chmod(tmp, 0o644)
-    os.rename(tmp, path)
-
-
-def dynamic_etc(sb, names):
-    """Makes the server's /etc/NAME symlinks into a directory outside the
-    overlay, so the test can replace them while the service runs (as
-    /etc/resolv.conf often is a symlink into /run)."""
-    dyn = os.path.join(sb.tmp, "dynamic")
-    os.makedirs(dyn, exist_ok=True)
-    os.chmod(dyn, 0o755)
-    paths = {}
-    for name, content in names.items():
-        paths[name] = os.path.join(dyn, name)
-        replace_file(paths[name], content)
-        link = os.path.join(sb.server_etc, name)
-        os.unlink(link)
-        os.symlink(paths[name], link)
-    return paths
 
 
 PY_CALLS = r'''

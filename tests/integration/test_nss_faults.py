@@ -198,7 +198,7 @@ with Sandbox(test_module=True) as sb:
     reaped = sb.wait_reaped(0)
     tap.ok(reaped is not None and len(reaped) == len(sb.spawned(0)),
            "every instance started (%d) was reaped" % len(sb.spawned(0)))
-    tap.eq(sb.launcher_children(), [], "the launcher has no children left")
+    tap.eq(sb.leftover_children(), [], "the launcher has no children left")
     tap.eq(sb.session_processes(), {}, "no process is left in the service's session")
     tap.eq(sb.launcher_fds(), fds_before, "the launcher holds the same fds as before")
 

@@ -35,7 +35,22 @@ BUILDDIR = os.environ.get("NSSRELAY_BUILDDIR", SRCDIR)
 NSSRELAY = os.environ.get("NSSRELAY", os.path.join(BUILDDIR, "src", "nssrelay"))
 SOCKET_ACTIVATE = os.environ.get("SYSTEMD_SOCKET_ACTIVATE") or shutil.which(
     "systemd-socket-activate") or "/usr/bin/systemd-socket-activate"
+NSSRELAYD = os.environ.get("NSSRELAYD", os.path.join(BUILDDIR, "src", "nssrelayd"))
 NSENV = os.path.join(SRCDIR, "tests", "lib", "nsenv")
+
+# How the service runs: NSSRELAY_LAUNCHER, else the name the test runs
+# under (`make check` runs test_X.py also as test_X.fork.py and
+# test_X.exec.py, symlinks to it):
+# - "accept": nssrelay per connection, systemd-socket-activate --accept,
+#   as nssrelay.socket (Accept=yes) runs it;
+# - "fork": nssrelayd under systemd-socket-activate (no --accept), as
+#   nssrelayd.socket runs it, workers forked from its template;
+# - "exec": the same with --exec-per-lookup.
+LAUNCHERS = ("accept", "fork", "exec")
+LAUNCHER = os.environ.get("NSSRELAY_LAUNCHER") or next(
+    (l for l in LAUNCHERS if sys.argv[0].endswith("." + l + ".py")), "accept")
+if LAUNCHER not in LAUNCHERS:
+    sys.exit("NSSRELAY_LAUNCHER=%s: expected one of %s" % (LAUNCHER, ", ".join(LAUNCHERS)))
 
 # The misbehaving NSS module (tests/nss/nss_nssrelaytest.c): Sandbox(
 # test_module=True) lists it in the server's nsswitch.conf and points the
@@ -180,11 +195,16 @@ class Sandbox:
 
     def __init__(self, server_etc=None, client_etc=None, log="requests", program=None,
                  server_env=None, inetd=False, server_prefix=None, server_sees_socket=True,
-                 netns=None, test_module=False, exec_prefix=None, name=None):
+                 netns=None, test_module=False, exec_prefix=None, name=None, launcher=None,
+                 daemon_args=()):
         """test_module: load libnss_nssrelaytest after files for passwd and
         group in the server's namespace. exec_prefix: a command that execs
-        the program (setpriv ...), run before valgrind when that wraps it.
-        name: how valgrind results name this sandbox."""
+        the program (setpriv ...), run before valgrind when that wraps it;
+        with nssrelayd, it runs the dispatcher (and so everything). name:
+        how valgrind results name this sandbox. launcher: "accept", "fork"
+        or "exec" (default: NSSRELAY_LAUNCHER, or "accept" when a program
+        is given: nssrelayd's workers must be nssrelay). daemon_args: more
+        options for nssrelayd."""
         if test_module:
             server_etc = dict(server_etc or {})
             server_etc.setdefault("nsswitch.conf", BASE_ETC["nsswitch.conf"].replace(
@@ -201,6 +221,8 @@ class Sandbox:
         os.makedirs(self.sock_dir, mode=0o755)
         write_etc(self.server_etc, server_etc)
         write_etc(self.client_etc, client_etc)
+        self.launcher = launcher or ("accept" if program else LAUNCHER)
+        self.daemon_args = list(daemon_args)
         self.program = list(program or [NSSRELAY])
         if exec_prefix:
             # The instance may drop its privileges, and the build tree may
@@ -211,20 +233,37 @@ class Sandbox:
             copy = os.path.join(readable, os.path.basename(self.program[0]))
             shutil.copy2(self.program[0], copy)
             self.program[0] = copy
+            if self.launcher != "accept":
+                self.daemon = os.path.join(readable, "nssrelayd")
+                shutil.copy2(NSSRELAYD, self.daemon)
             if server_env and server_env.get("LD_LIBRARY_PATH") == TEST_MODULE_DIR:
                 modules = os.path.join(readable, "nss")
                 shutil.copytree(TEST_MODULE_DIR, modules,
                                 ignore=lambda d, names: [n for n in names if not n.endswith(".so.2")])
                 server_env = dict(server_env, LD_LIBRARY_PATH=modules)
         self.name = name or os.path.basename(sys.argv[0])
+        if self.launcher != "accept":
+            # nssrelayd starts the worker binary itself, as a template.
+            self.program = [getattr(self, "daemon", NSSRELAYD), "--worker=" + self.program[0]]
+            if self.launcher == "exec":
+                self.program.append("--exec-per-lookup")
+            self.program += self.daemon_args
         self.valgrind_dir = None
         if VALGRIND:
             self.valgrind_dir = os.path.join(self.tmp, "valgrind")
             os.makedirs(self.valgrind_dir)
             os.chmod(self.valgrind_dir, 0o1777)  # instances may run as anyone
-            self.program = [VALGRIND] + VALGRIND_OPTIONS + [
+            # With nssrelayd: the dispatcher, its template and every
+            # worker (forked or exec'd) run under memcheck.
+            self.program = [VALGRIND] + VALGRIND_OPTIONS + (
+                ["--trace-children=yes"] if self.launcher != "accept" else []) + [
                 "--log-file=" + os.path.join(self.valgrind_dir, "%p.log")] + self.program
         self.program = list(exec_prefix or []) + self.program
+        # The template's debug lines say which worker took a connection
+        # and how it ended: the accounting systemd-socket-activate's own
+        # lines give per connection (spawned(), reaped()).
+        if log == "requests" and self.launcher != "accept":
+            log = "debug"
         self.env = {"NSSRELAY_LOG": log} if log else {}
         self.env.update(server_env or {})
         self.inetd = inetd
@@ -247,7 +286,9 @@ class Sandbox:
             sock_dir, listen = "-", self.socket_path
         cmd = self.net_prefix + ["unshare", "-m", "--propagation", "private", "sh", NSENV,
                                  self.server_etc, sock_dir, "--"] + self.server_prefix + [
-                                     SOCKET_ACTIVATE, "-l", listen, "--accept"]
+                                     SOCKET_ACTIVATE, "-l", listen]
+        if self.launcher == "accept":
+            cmd.append("--accept")
         if self.inetd:
             cmd.append("--inetd")
         for k, v in self.env.items():
@@ -267,6 +308,18 @@ class Sandbox:
             raise RuntimeError("server did not start: " + self.log_text())
         # systemd-socket-activate creates the socket 0644; nscd's is 0666.
         os.chmod(self.socket_path, 0o666)
+        if self.launcher != "accept":
+            # Without --accept, the launcher execs nssrelayd at the first
+            # connection: make that now, so that tests start with the
+            # dispatcher running (its template still starting: lookups
+            # wait in the backlog meanwhile).
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                s.connect(self.socket_path)
+            deadline = time.monotonic() + 10
+            while "Execing" not in self.log_text():
+                if time.monotonic() > deadline or self.server.poll() is not None:
+                    raise RuntimeError("nssrelayd did not start: " + self.log_text())
+                time.sleep(0.01)
         return self
 
     def stop(self):
@@ -300,20 +353,43 @@ class Sandbox:
         """A position in the server log; see lines_since()."""
         return len(self.log_text())
 
-    def lines_since(self, mark, needle="nssrelay["):
-        return [l for l in self.log_text()[mark:].splitlines() if needle in l]
+    def lines_since(self, mark, needle=None):
+        """Lines after mark that contain needle; by default the service's
+        own lines (nssrelay's, nssrelayd's) but the template's accounting
+        (see spawned())."""
+        lines = self.log_text()[mark:].splitlines()
+        if needle is not None:
+            return [l for l in lines if needle in l]
+        return [l for l in lines if ("nssrelay[" in l or "nssrelayd[" in l) and
+                "template: worker " not in l]
 
     # -- the launcher's accounting --------------------------------------------
     # systemd-socket-activate logs "Spawned ... as PID N." for each
     # instance and "Child N died with code C." when it reaps one (C is the
     # exit status, or the signal that killed it).
 
+    # With nssrelayd, the template's debug lines give the same: "worker N
+    # took a connection", "worker N exited with status C" or "worker N
+    # was killed by SIGNAME". Idle workers that never took a connection
+    # are not instances.
+
     def spawned(self, mark=0):
         """PIDs of the instances started since mark, in order."""
+        if self.launcher != "accept":
+            return [int(p) for p in re.findall(r"template: worker (\d+) took a connection",
+                                               self.log_text()[mark:])]
         return [int(p) for p in re.findall(r"as PID (\d+)\.", self.log_text()[mark:])]
 
     def reaped(self, mark=0):
         """{pid: code} of the instances reaped since mark."""
+        if self.launcher != "accept":
+            text = self.log_text()[mark:]
+            took = set(self.spawned(mark))
+            codes = {int(p): int(c) for p, c in
+                     re.findall(r"template: worker (\d+) exited with status (\d+)", text)}
+            codes.update({int(p): int(getattr(signal, "SIG" + n)) for p, n in
+                          re.findall(r"template: worker (\d+) was killed by SIG(\w+)", text)})
+            return {p: c for p, c in codes.items() if p in took}
         return {int(p): int(c) for p, c in
                 re.findall(r"Child (\d+) died with code (\d+)", self.log_text()[mark:])}
 
@@ -350,9 +426,44 @@ class Sandbox:
             return [int(p) for p in f.read().split()]
 
     def session_processes(self):
-        """Every process in the service's session but the launcher: the
-        instances, and whatever they left behind (pid -> command name)."""
-        return session_processes(self.server.pid, exclude=(self.server.pid,))
+        """Every process in the service's session but the launcher and,
+        with nssrelayd, its template and idle workers: the instances (busy
+        workers), and whatever they left behind (pid -> command name)."""
+        return session_processes(self.server.pid, exclude=(self.server.pid,) + self.standing_processes())
+
+    def standing_processes(self):
+        """With nssrelayd: the template and its idle workers, which stay
+        between lookups (pids). Per connection: none."""
+        template = self.template_pid()
+        if template is None:
+            return ()
+        took = set(self.spawned(0))
+        try:
+            with open("/proc/%d/task/%d/children" % (template, template)) as f:
+                children = [int(p) for p in f.read().split()]
+        except OSError:
+            children = []
+        return (template,) + tuple(p for p in children if p not in took)
+
+    def leftover_children(self):
+        """The launcher's children but nssrelayd's template: per
+        connection, instances not yet reaped; with nssrelayd, processes
+        left to it as their subreaper."""
+        template = self.template_pid()
+        return [p for p in self.launcher_children() if p != template]
+
+    def template_pid(self):
+        """nssrelayd's template process, or None (per connection)."""
+        if self.launcher == "accept":
+            return None
+        for pid in self.launcher_children():
+            try:
+                with open("/proc/%d/cmdline" % pid, "rb") as f:
+                    if any(a.startswith(b"--template") for a in f.read().split(b"\0")):
+                        return pid
+            except OSError:
+                pass
+        return None
 
     def wait_for_log(self, mark, needle, timeout=10.0):
         """Waits until the log has a line containing needle after mark."""
@@ -412,17 +523,49 @@ class Sandbox:
         return s
 
     def raw(self, data, timeout=10.0, shut_write=False):
-        """Sends raw bytes; returns everything read until EOF."""
+        """Sends raw bytes; returns everything read until EOF (b"" when the
+        service closed the connection before taking them, as nssrelayd
+        does past its caps)."""
         with self.connect() as s:
             s.settimeout(timeout)
-            if data:
-                s.sendall(data)
-            if shut_write:
-                s.shutdown(socket.SHUT_WR)
+            try:
+                if data:
+                    s.sendall(data)
+                if shut_write:
+                    s.shutdown(socket.SHUT_WR)
+            except (BrokenPipeError, ConnectionResetError):
+                return b""
             return read_until_eof(s)
 
     def request(self, req_type, key, **kw):
         return self.raw(pack_request(req_type, key), **kw)
+
+
+def replace_file(path, content):
+    """Replaces a file the way an editor, resolvconf or dpkg does: a new
+    file renamed over the old one."""
+    tmp = path + ".new"
+    with open(tmp, "w") as f:
+        f.write(content)
+    os.chmod(tmp, 0o644)
+    os.rename(tmp, path)
+
+
+def dynamic_etc(sb, names):
+    """Makes the server's /etc/NAME symlinks into a directory outside the
+    overlay, so a test can replace them while the service runs (as
+    /etc/resolv.conf often is a symlink into /run). Returns {name: path}."""
+    dyn = os.path.join(sb.tmp, "dynamic")
+    os.makedirs(dyn, exist_ok=True)
+    os.chmod(dyn, 0o755)
+    paths = {}
+    for name, content in names.items():
+        paths[name] = os.path.join(dyn, name)
+        replace_file(paths[name], content)
+        link = os.path.join(sb.server_etc, name)
+        os.unlink(link)
+        os.symlink(paths[name], link)
+    return paths
 
 
 def read_until_eof(s):

@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "template.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "handoff.h"
+#include "log.h"
+#include "macro.h"
+#include "nss_setup.h"
+#include "transport.h"
+
+/* An exec'd worker's end of the pipe on which workers say that they took
+ * a connection. */
+#define TAKEN_FD 4
+
+/* A fork that failed (EAGAIN under a process limit) is tried again this
+ * much later. */
+#define FORK_RETRY_MS 100
+
+struct worker {
+        pid_t pid; /* 0: a free slot */
+        bool busy; /* it took a connection */
+};
+
+struct template {
+        const struct template_options *t;
+        const struct serve_options *opts;
+        int taken[2];  /* workers write their pid to [1] when they take a connection */
+        int signal_fd; /* SIGCHLD */
+        struct worker *workers;
+        size_t nworkers_max;
+        unsigned idle, busy;
+        bool fork_failed;
+};
+
+/* In a worker: takes one connection and serves it. 'taken' is where to
+ * report, 'close_fds' the template's own fds, which a forked worker must
+ * not keep. Never returns. */
+static _noreturn_ void take_and_serve(int taken, const int *close_fds, size_t n,
+                                      const struct serve_options *opts) {
+        sigset_t none;
+        int connection, token, r;
+        uint64_t accept_usec;
+
+        sigemptyset(&none);
+        (void) sigprocmask(SIG_SETMASK, &none, NULL);
+        for (size_t i = 0; i < n; i++)
+                close(close_fds[i]);
+
+        r = handoff_receive_connection(HANDOFF_FD, &connection, &token, &accept_usec);
+        if (r == 0)
+                _exit(0); /* the dispatcher retired this template: nothing left to take */
+        if (r < 0) {
+                log_error("worker: cannot take a connection from nssrelayd: %s", strerror(-r));
+                _exit(1);
+        }
+        pid_t me = getpid();
+        ssize_t _unused_ w = write(taken, &me, sizeof(me)); /* atomic: less than PIPE_BUF */
+        close(taken);
+        close(HANDOFF_FD);
+
+        /* The token stays open until we exit, however that happens: that
+         * is how nssrelayd knows the lookup is over. */
+        (void) token;
+        r = serve_connection(connection, accept_usec, opts);
+        close(connection);
+        exit(r);
+}
+
+int pool_worker_main(const struct serve_options *opts) {
+        int type = 0;
+        socklen_t len = sizeof(type);
+
+        if (getsockopt(HANDOFF_FD, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_SEQPACKET ||
+            fcntl(TAKEN_FD, F_GETFD) < 0) {
+                fprintf(stderr, "nssrelay: --pool-worker is started by nssrelay --template=exec "
+                                "(fd 3 and 4), not by hand\n");
+                return 2;
+        }
+        (void) fcntl(TAKEN_FD, F_SETFD, FD_CLOEXEC);
+        take_and_serve(TAKEN_FD, NULL, 0, opts);
+}
+
+static struct worker *free_slot(struct template *tp) {
+        for (size_t i = 0; i < tp->nworkers_max; i++)
+                if (tp->workers[i].pid == 0)
+                        return &tp->workers[i];
+        return NULL;
+}
+
+static struct worker *find_worker(struct template *tp, pid_t pid) {
+        for (size_t i = 0; i < tp->nworkers_max; i++)
+                if (tp->workers[i].pid == pid)
+                        return &tp->workers[i];
+        return NULL;
+}
+
+static int start_worker(struct template *tp, const char *self) {
+        struct worker *w = free_slot(tp);
+        pid_t pid;
+
+        if (!w)
+                return -EBUSY;
+        pid = fork();
+        if (pid < 0)
+                return -errno;
+        if (pid == 0) {
+                if (!tp->t->exec_workers) {
+                        const int mine[] = { tp->taken[0], tp->signal_fd };
+                        take_and_serve(tp->taken[1], mine, ELEMENTSOF(mine), tp->opts);
+                }
+                /* fd 3 is the channel already; the pipe goes to fd 4, and
+                 * everything else of ours is close-on-exec. */
+                sigset_t none;
+                sigemptyset(&none);
+                (void) sigprocmask(SIG_SETMASK, &none, NULL);
+                if (!self || dup2(tp->taken[1], TAKEN_FD) < 0)
+                        _exit(1);
+                char *const argv[] = { (char *) "nssrelay", (char *) "--pool-worker", NULL };
+                execv(self, argv);
+                log_error("template: cannot execute %s: %m", self);
+                _exit(1);
+        }
+        *w = (struct worker) { .pid = pid };
+        tp->idle++;
+        return 0;
+}
+
+/* Keeps 'spare' workers waiting, within the bound. */
+static void fill_pool(struct template *tp, const char *self, unsigned want_idle) {
+        tp->fork_failed = false;
+        while (tp->idle < want_idle && tp->idle + tp->busy < tp->nworkers_max) {
+                int r = start_worker(tp, self);
+                if (r < 0) {
+                        log_warning("template: cannot start a worker: %s", strerror(-r));
+                        tp->fork_failed = true;
+                        return;
+                }
+        }
+}
+
+static void note_taken(struct template *tp) {
+        pid_t pids[64];
+        ssize_t n;
+
+        while ((n = read(tp->taken[0], pids, sizeof(pids))) > 0)
+                for (size_t i = 0; i < (size_t) n / sizeof(pid_t); i++) {
+                        struct worker *w = find_worker(tp, pids[i]);
+                        if (w && !w->busy) {
+                                w->busy = true;
+                                tp->idle--;
+                                tp->busy++;
+                                log_debug("template: worker %ld took a connection", (long) pids[i]);
+                        }
+                }
+}
+
+static void reap(struct template *tp) {
+        struct signalfd_siginfo si;
+        int status;
+        pid_t pid;
+
+        while (read(tp->signal_fd, &si, sizeof(si)) > 0)
+                ;
+        while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+                struct worker *w = find_worker(tp, pid);
+                if (!w)
+                        continue;
+                if (w->busy)
+                        tp->busy--;
+                else
+                        tp->idle--;
+                *w = (struct worker) { 0 };
+                /* A worker's own crash and deadline lines say what it was
+                 * doing; this line is for following workers by pid. */
+                if (WIFSIGNALED(status))
+                        log_debug("template: worker %ld was killed by SIG%s", (long) pid,
+                                  sigabbrev_np(WTERMSIG(status)) ?: "?");
+                else
+                        log_debug("template: worker %ld exited with status %d", (long) pid,
+                                  WEXITSTATUS(status));
+        }
+}
+
+/* Bytes still queued for our workers on the channel. */
+static int queued(void) {
+        int n = 0;
+
+        return ioctl(HANDOFF_FD, SIOCINQ, &n) < 0 ? 0 : n;
+}
+
+static char *self_path(void) {
+        char *p = realpath("/proc/self/exe", NULL);
+
+        return p;
+}
+
+int template_main(const struct template_options *t, const struct serve_options *opts) {
+        struct template tp = { .t = t, .opts = opts, .taken = { -1, -1 }, .signal_fd = -1 };
+        _cleanup_free_ char *self = NULL;
+        bool draining = false;
+        sigset_t chld;
+        int type = 0;
+        socklen_t len = sizeof(type);
+
+        if (getsockopt(HANDOFF_FD, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_SEQPACKET) {
+                fprintf(stderr, "nssrelay: --template is started by nssrelayd (fd 3), not by hand\n");
+                return 2;
+        }
+        (void) fcntl(HANDOFF_FD, F_SETFD, t->exec_workers ? 0 : FD_CLOEXEC);
+        if (t->exec_workers) {
+                self = self_path();
+                if (!self) {
+                        log_error("template: cannot find our own binary: %m");
+                        return 1;
+                }
+        }
+
+        tp.nworkers_max = (size_t) t->max_workers + t->spare;
+        tp.workers = calloc(tp.nworkers_max, sizeof(*tp.workers));
+        if (!tp.workers || pipe2(tp.taken, O_CLOEXEC) < 0) {
+                log_error("template: cannot set up: %m");
+                return 1;
+        }
+        (void) fcntl(tp.taken[0], F_SETFL, O_NONBLOCK);
+        sigemptyset(&chld);
+        sigaddset(&chld, SIGCHLD);
+        (void) sigprocmask(SIG_BLOCK, &chld, NULL);
+        tp.signal_fd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+        if (tp.signal_fd < 0) {
+                log_error("template: cannot set up: %m");
+                return 1;
+        }
+
+        /* Forked workers inherit the modules loaded here; nothing is
+         * looked up here, so no lookup's state is ever inherited. */
+        if (!t->exec_workers)
+                nss_setup_disable_nscd_client();
+
+        fill_pool(&tp, self, t->spare);
+        if (handoff_send_ready(HANDOFF_FD) < 0) {
+                log_error("template: cannot reach nssrelayd: %m");
+                return 1;
+        }
+
+        for (;;) {
+                struct pollfd p[] = {
+                        { .fd = tp.taken[0], .events = POLLIN },
+                        { .fd = tp.signal_fd, .events = POLLIN },
+                        /* Only POLLHUP: the dispatcher closed its end. */
+                        { .fd = draining ? -1 : HANDOFF_FD, .events = 0 },
+                };
+                int timeout = tp.fork_failed || draining ? FORK_RETRY_MS : -1;
+
+                if (poll(p, ELEMENTSOF(p), timeout) < 0 && errno != EINTR) {
+                        log_error("template: poll failed: %m");
+                        return 1;
+                }
+                if (p[0].revents)
+                        note_taken(&tp);
+                if (p[1].revents)
+                        reap(&tp);
+                if (p[2].revents & (POLLHUP | POLLERR))
+                        draining = true;
+
+                if (!draining) {
+                        fill_pool(&tp, self, t->spare);
+                        continue;
+                }
+                /* The dispatcher has gone (retired us, restarted, died).
+                 * Connections it sent before are still queued; once none
+                 * is left, none can come, and our idle workers end on
+                 * their own. Busy ones finish their lookups. */
+                if (queued() == 0)
+                        return 0;
+                fill_pool(&tp, self, 1);
+        }
+}
