@@ -66,6 +66,9 @@ static _noreturn_ void take_and_serve(int taken, const int *close_fds, size_t n,
                 log_error("worker: cannot take a connection from nssrelayd: %s", strerror(-r));
                 _exit(1);
         }
+        /* For following workers by pid; the template's lines say how
+         * each ended. */
+        log_debug("worker: took a connection");
         pid_t me = getpid();
         ssize_t _unused_ w = write(taken, &me, sizeof(me)); /* atomic: less than PIPE_BUF */
         close(taken);
@@ -162,7 +165,6 @@ static void note_taken(struct template *tp) {
                                 w->busy = true;
                                 tp->idle--;
                                 tp->busy++;
-                                log_debug("template: worker %ld took a connection", (long) pids[i]);
                         }
                 }
 }

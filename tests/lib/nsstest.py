@@ -310,16 +310,15 @@ class Sandbox:
         os.chmod(self.socket_path, 0o666)
         if self.launcher != "accept":
             # Without --accept, the launcher execs nssrelayd at the first
-            # connection: make that now, so that tests start with the
-            # dispatcher running (its template still starting: lookups
-            # wait in the backlog meanwhile).
+            # connection. Make that now, with a GETFDPW, which nssrelayd
+            # closes once its template is ready (it accepts only then):
+            # tests start with everything running.
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                s.settimeout(30)
                 s.connect(self.socket_path)
-            deadline = time.monotonic() + 10
-            while "Execing" not in self.log_text():
-                if time.monotonic() > deadline or self.server.poll() is not None:
-                    raise RuntimeError("nssrelayd did not start: " + self.log_text())
-                time.sleep(0.01)
+                s.sendall(pack_request(GETFDPW, "passwd"))
+                if read_until_eof(s) != b"":
+                    raise RuntimeError("nssrelayd answered GETFDPW: " + self.log_text())
         return self
 
     def stop(self):
@@ -355,28 +354,29 @@ class Sandbox:
 
     def lines_since(self, mark, needle=None):
         """Lines after mark that contain needle; by default the service's
-        own lines (nssrelay's, nssrelayd's) but the template's accounting
-        (see spawned())."""
+        own lines (nssrelay's, nssrelayd's) but nssrelayd's accounting of
+        workers (see spawned())."""
         lines = self.log_text()[mark:].splitlines()
         if needle is not None:
             return [l for l in lines if needle in l]
         return [l for l in lines if ("nssrelay[" in l or "nssrelayd[" in l) and
-                "template: worker " not in l]
+                "template: worker " not in l and "worker: took a connection" not in l]
 
     # -- the launcher's accounting --------------------------------------------
     # systemd-socket-activate logs "Spawned ... as PID N." for each
     # instance and "Child N died with code C." when it reaps one (C is the
     # exit status, or the signal that killed it).
 
-    # With nssrelayd, the template's debug lines give the same: "worker N
-    # took a connection", "worker N exited with status C" or "worker N
-    # was killed by SIGNAME". Idle workers that never took a connection
-    # are not instances.
+    # With nssrelayd, the debug lines of the workers and the template give
+    # the same: "nssrelay[N]: worker: took a connection", then the
+    # template's "worker N exited with status C" or "worker N was killed
+    # by SIGNAME". Idle workers that never took a connection are not
+    # instances.
 
     def spawned(self, mark=0):
         """PIDs of the instances started since mark, in order."""
         if self.launcher != "accept":
-            return [int(p) for p in re.findall(r"template: worker (\d+) took a connection",
+            return [int(p) for p in re.findall(r"nssrelay\[(\d+)\]: worker: took a connection",
                                                self.log_text()[mark:])]
         return [int(p) for p in re.findall(r"as PID (\d+)\.", self.log_text()[mark:])]
 
@@ -418,8 +418,25 @@ class Sandbox:
         return self.server.pid
 
     def launcher_fds(self):
-        """The launcher's open fds: a leak there would pile up per connection."""
-        return sorted(os.listdir("/proc/%d/fd" % self.server.pid))
+        """The launcher's open fds: a leak there would pile up per
+        connection. nssrelayd holds a token (a pipe) per lookup in flight
+        and a connection per client it waits for: this waits until it
+        holds none (at most 10 s), so that idle states compare."""
+        fd_dir = "/proc/%d/fd" % self.server.pid
+        deadline = time.monotonic() + 10
+        while self.launcher != "accept" and time.monotonic() < deadline:
+            links = []
+            for fd in os.listdir(fd_dir):
+                try:
+                    links.append(os.readlink(os.path.join(fd_dir, fd)))
+                except OSError:
+                    pass
+            # The listening socket and the template's channel.
+            if not any(l.startswith("pipe:") for l in links) and \
+                    sum(l.startswith("socket:") for l in links) <= 2:
+                break
+            time.sleep(0.01)
+        return sorted(os.listdir(fd_dir))
 
     def launcher_children(self):
         with open("/proc/%d/task/%d/children" % (self.server.pid, self.server.pid)) as f:
