@@ -4,7 +4,7 @@
  * - nsrslow-N (0 to 9999, uid 30000 + N), found after SLOW_MS, as from a
  *   slow directory server.
  * It answers only inside an nssrelay instance (a process in the cgroup
- * of an nssrelay@ unit). Every other process, the test clients included,
+ * of an nssrelay@ unit or of nssrelayd.service). Every other process, the test clients included,
  * gets "not found": a client that fell back to its own NSS fails, so a
  * found user proves that nssrelay answered. Unlike a bind mount, this
  * adds nothing to the shipped unit, whose cost the checks measure. */
@@ -36,7 +36,8 @@ static bool inside_nssrelay(void) {
         if (n <= 0)
                 return false;
         text[n] = '\0';
-        return strstr(text, "/system-nssrelay.slice/nssrelay@") != NULL;
+        return strstr(text, "/system-nssrelay.slice/nssrelay@") != NULL ||
+               strstr(text, "/nssrelayd.service") != NULL;
 }
 
 /* The number after prefix, if name is prefix + 1 to 4 digits and <= max. */

@@ -77,9 +77,15 @@ def journal_cursor(timeout=30.0):
         time.sleep(0.2)
 
 
+# Where the request lines are in the journal: nssrelay@.service's
+# instances log as "nssrelay"; under nssrelayd.service every process logs
+# to the service's own stream (check_daemon.py sets this).
+JOURNAL_MATCH = "SYSLOG_IDENTIFIER=nssrelay"
+
+
 def nssrelay_lines(cursor):
     """Request log lines from nssrelay instances since the cursor."""
-    cmd = ["journalctl", "--no-pager", "-o", "cat", "SYSLOG_IDENTIFIER=nssrelay"]
+    cmd = ["journalctl", "--no-pager", "-o", "cat", JOURNAL_MATCH]
     if cursor:
         cmd.insert(1, "--after-cursor=" + cursor)
     return run(*cmd).stdout.splitlines()
