@@ -201,6 +201,11 @@ static int start_template(void) {
 
                 sigemptyset(&none);
                 (void) sigprocmask(SIG_SETMASK, &none, NULL);
+                /* A forked worker would resolve every libc and module
+                 * symbol it calls anew (lazy binding): resolve them once,
+                 * in the template. The template unsets it again. */
+                if (!cfg.exec_per_lookup)
+                        (void) setenv("LD_BIND_NOW", "1", 1);
                 /* dup2() leaves close-on-exec off on fd 3. */
                 if (sv[1] == HANDOFF_FD ? fcntl(HANDOFF_FD, F_SETFD, 0) < 0 : dup2(sv[1], HANDOFF_FD) < 0)
                         _exit(1);

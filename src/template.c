@@ -247,9 +247,12 @@ int template_main(const struct template_options *t, const struct serve_options *
         }
 
         /* Forked workers inherit the modules loaded here; nothing is
-         * looked up here, so no lookup's state is ever inherited. */
+         * looked up here, so no lookup's state is ever inherited. With
+         * LD_BIND_NOW (nssrelayd sets it for us), their symbols are bound
+         * here too, once. Nothing a module starts should inherit it. */
         if (!t->exec_workers)
                 nss_setup_disable_nscd_client();
+        (void) unsetenv("LD_BIND_NOW");
 
         fill_pool(&tp, self, t->spare);
         if (handoff_send_ready(HANDOFF_FD) < 0) {
