@@ -209,8 +209,17 @@ static char *self_path(void) {
         return p;
 }
 
+static void template_done(struct template *tp) {
+        free(tp->workers);
+        closep(&tp->taken[0]);
+        closep(&tp->taken[1]);
+        closep(&tp->signal_fd);
+}
+
 int template_main(const struct template_options *t, const struct serve_options *opts) {
-        struct template tp = { .t = t, .opts = opts, .taken = { -1, -1 }, .signal_fd = -1 };
+        _cleanup_(template_done) struct template tp = {
+                .t = t, .opts = opts, .taken = { -1, -1 }, .signal_fd = -1,
+        };
         _cleanup_free_ char *self = NULL;
         bool draining = false;
         sigset_t chld;

@@ -323,9 +323,21 @@ class Sandbox:
 
     def stop(self):
         if self.server and self.server.poll() is None:
-            os.killpg(self.server.pid, signal.SIGTERM)
+            if self.launcher == "accept":
+                os.killpg(self.server.pid, signal.SIGTERM)
+            else:
+                # nssrelayd stops as under systemd: SIGTERM to the
+                # dispatcher alone, which retires its template; the
+                # template and its idle workers then end by themselves
+                # (so memcheck sees them exit, not die).
+                os.kill(self.server.pid, signal.SIGTERM)
             try:
                 self.server.wait(timeout=10)
+                deadline = time.monotonic() + 5
+                while session_processes(self.server.pid) and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                if session_processes(self.server.pid):
+                    os.killpg(self.server.pid, signal.SIGKILL)
             except subprocess.TimeoutExpired:
                 os.killpg(self.server.pid, signal.SIGKILL)
                 self.server.wait()
