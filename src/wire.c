@@ -90,6 +90,15 @@ enum nscd_database database_from_name(const char *name) {
         return DB_NONE;
 }
 
+enum request_type database_getfd_type(enum nscd_database db) {
+        static const enum request_type types[DB_COUNT] = {
+                [DB_PASSWD] = REQ_GETFDPW, [DB_GROUP] = REQ_GETFDGR, [DB_HOSTS] = REQ_GETFDHST,
+                [DB_SERVICES] = REQ_GETFDSERV, [DB_NETGROUP] = REQ_GETFDNETGR,
+        };
+
+        return types[db];
+}
+
 const char *wire_error_name(enum wire_error e) {
         switch (e) {
         case WIRE_OK:
@@ -110,19 +119,19 @@ const char *wire_error_name(enum wire_error e) {
 
 enum wire_error wire_parse_header(const void *bytes, size_t len, enum request_type *type,
                                   uint32_t *key_len) {
-        int32_t h[3];
+        struct request_header h;
 
         if (len < sizeof(h))
                 return WIRE_TRUNCATED;
-        memcpy(h, bytes, sizeof(h));
-        if (h[0] != NSCD_VERSION)
+        memcpy(&h, bytes, sizeof(h));
+        if (h.version != NSCD_VERSION)
                 return WIRE_BAD_VERSION;
-        if (h[1] < 0 || h[1] >= REQ_TYPE_COUNT)
+        if (h.type < 0 || h.type >= REQ_TYPE_COUNT)
                 return WIRE_BAD_TYPE;
-        if (h[2] < 0 || h[2] > NSCD_MAX_KEY_LEN)
+        if (h.key_len < 0 || h.key_len > NSCD_MAX_KEY_LEN)
                 return WIRE_BAD_KEY_LEN;
-        *type = (enum request_type) h[1];
-        *key_len = (uint32_t) h[2];
+        *type = (enum request_type) h.type;
+        *key_len = (uint32_t) h.key_len;
         return WIRE_OK;
 }
 
@@ -141,6 +150,33 @@ enum wire_error wire_parse_request(const void *bytes, size_t len, struct request
         memcpy(req->key, (const uint8_t *) bytes + NSCD_REQUEST_HEADER_SIZE, key_len);
         req->key[key_len] = '\0';
         return WIRE_OK;
+}
+
+int wire_request_init(struct request *req, enum request_type type, const void *key, size_t len) {
+        if (len > NSCD_MAX_KEY_LEN)
+                return -E2BIG;
+        req->type = type;
+        req->key_len = (uint32_t) len;
+        if (len > 0)
+                memcpy(req->key, key, len);
+        req->key[len] = '\0';
+        return 0;
+}
+
+int wire_request_init_text(struct request *req, enum request_type type, const char *text) {
+        return wire_request_init(req, type, text, strlen(text) + 1);
+}
+
+size_t wire_build_request(const struct request *req, uint8_t *out) {
+        const struct request_header h = {
+                .version = NSCD_VERSION,
+                .type = (int32_t) req->type,
+                .key_len = (int32_t) req->key_len,
+        };
+
+        memcpy(out, &h, sizeof(h));
+        memcpy(out + sizeof(h), req->key, req->key_len);
+        return sizeof(h) + req->key_len;
 }
 
 enum wire_error wire_parse_id(const struct request *req, uint32_t *id) {

@@ -15,6 +15,7 @@
 #define NSCD_VERSION 2
 #define NSCD_MAX_KEY_LEN 1024
 #define NSCD_REQUEST_HEADER_SIZE 12
+#define NSCD_REQUEST_MAX_SIZE (NSCD_REQUEST_HEADER_SIZE + NSCD_MAX_KEY_LEN)
 /* The largest reply header (passwd, 36 bytes). */
 #define NSCD_MAX_REPLY_HEADER_SIZE 36
 
@@ -66,6 +67,14 @@ enum wire_error {
         WIRE_BAD_KEY,     /* the key does not fit the request type */
 };
 
+/* What a request starts with, in host byte order; the key follows. */
+struct request_header {
+        int32_t version; /* NSCD_VERSION */
+        int32_t type;    /* enum request_type */
+        int32_t key_len; /* 0 to NSCD_MAX_KEY_LEN */
+};
+_Static_assert(sizeof(struct request_header) == NSCD_REQUEST_HEADER_SIZE, "a request header is 3 int32");
+
 struct request {
         enum request_type type;
         uint32_t key_len;
@@ -85,6 +94,8 @@ const char *request_type_name(enum request_type type);
 enum nscd_database request_type_database(enum request_type type);
 const char *database_name(enum nscd_database db);
 enum nscd_database database_from_name(const char *name);
+/* The GETFD request for db (GETFDPW for passwd, ...). */
+enum request_type database_getfd_type(enum nscd_database db);
 const char *wire_error_name(enum wire_error e);
 
 /* Checks the 12-byte request header and returns the key length that
@@ -94,6 +105,16 @@ enum wire_error wire_parse_header(const void *bytes, size_t len, enum request_ty
 /* Parses a whole request: header plus key. Bytes past the key are
  * ignored, as glibc nscd ignores them. */
 enum wire_error wire_parse_request(const void *bytes, size_t len, struct request *req);
+/* Sets *req to a request of 'type' whose key is the len bytes at key (a
+ * text key's NUL included). Returns 0, or -E2BIG past NSCD_MAX_KEY_LEN. */
+int wire_request_init(struct request *req, enum request_type type, const void *key, size_t len);
+/* The same with a text key: the string and its NUL. */
+int wire_request_init_text(struct request *req, enum request_type type, const char *text);
+/* The bytes glibc's client sends for req, the inverse of
+ * wire_parse_request(), into out (NSCD_REQUEST_MAX_SIZE bytes). Returns
+ * their length. */
+size_t wire_build_request(const struct request *req, uint8_t *out);
+
 /* The numeric key of GETPWBYUID and GETGRBYGID: plain decimal digits,
  * at most 4294967295. Anything else is WIRE_BAD_KEY. */
 enum wire_error wire_parse_id(const struct request *req, uint32_t *id);
