@@ -32,25 +32,11 @@ bool outcome_sends_reply(enum outcome o);
 typedef enum outcome request_handler(const struct request *req, const struct peer *peer,
                                      struct reply *reply);
 
-/* lookup_passwd.c */
-request_handler lookup_passwd;
-/* lookup_group.c */
-request_handler lookup_group;
-request_handler lookup_initgroups;
-/* lookup_services.c */
-request_handler lookup_services;
-/* lookup_netgroup.c */
-request_handler lookup_netgroup;
-request_handler lookup_innetgr;
-/* lookup_hosts.c: GETHOSTBYNAME(v6), GETHOSTBYADDR(v6) */
-request_handler lookup_hosts;
-/* lookup_ai.c: GETAI */
-request_handler lookup_ai;
-/* control.c: requests that are not lookups */
-request_handler control_getfd;
-request_handler control_invalidate;
-request_handler control_shutdown;
-request_handler control_getstat;
+/* Every HANDLER in requests.h, in lookup_<family>.c or control.c. */
+#define HANDLER_DECLARE(type, number, db, family, handler, nss) request_handler handler;
+NSCD_REQUESTS(HANDLER_DECLARE)
+#undef HANDLER_DECLARE
+
 /* serve.c: found = -1, the client looks it up itself */
 request_handler lookup_unserved;
 

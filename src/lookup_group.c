@@ -31,7 +31,7 @@ enum outcome lookup_group(const struct request *req, const struct peer *peer _un
         struct group_query q = { .req = req };
         int r;
 
-        if (req->type == REQ_GETGRBYGID && wire_parse_id(req, &q.gid) != WIRE_OK)
+        if (req->type == REQ_GETGRBYGID && wire_parse_id(req, &q.gid) < 0)
                 return OUTCOME_MALFORMED;
 
         buf_init(&buf, storage, sizeof(storage), NSS_BUFFER_MAX);

@@ -58,7 +58,7 @@ enum outcome lookup_netgroup(const struct request *req, const struct peer *peer 
         size_t count = 0;
         int r;
 
-        if (wire_parse_netgroup_name(req, &name) != WIRE_OK)
+        if (wire_parse_netgroup_name(req, &name) < 0)
                 return OUTCOME_MALFORMED;
 
         if (setnetgrent(name) != 1) {
@@ -86,7 +86,7 @@ enum outcome lookup_innetgr(const struct request *req, const struct peer *peer _
         struct innetgr_query q;
         bool found, member = false;
 
-        if (wire_parse_innetgr(req, &q) != WIRE_OK)
+        if (wire_parse_innetgr(req, &q) < 0)
                 return OUTCOME_MALFORMED;
 
         found = setnetgrent(q.netgroup) == 1;

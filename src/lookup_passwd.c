@@ -31,7 +31,7 @@ enum outcome lookup_passwd(const struct request *req, const struct peer *peer _u
         struct passwd_query q = { .req = req };
         int r;
 
-        if (req->type == REQ_GETPWBYUID && wire_parse_id(req, &q.uid) != WIRE_OK)
+        if (req->type == REQ_GETPWBYUID && wire_parse_id(req, &q.uid) < 0)
                 return OUTCOME_MALFORMED;
 
         buf_init(&buf, storage, sizeof(storage), NSS_BUFFER_MAX);

@@ -33,7 +33,7 @@ enum outcome lookup_services(const struct request *req, const struct peer *peer 
         struct service_call c = { .req = req, .query = &q };
         int r;
 
-        if (wire_parse_service_query(req, &q) != WIRE_OK)
+        if (wire_parse_service_query(req, &q) < 0)
                 return OUTCOME_MALFORMED;
 
         /* No service lives on port 0, and some modules answer it with an

@@ -25,28 +25,9 @@ struct handler {
 };
 
 static const struct handler handlers[REQ_TYPE_COUNT] = {
-        [REQ_GETPWBYNAME] = { lookup_passwd, true },
-        [REQ_GETPWBYUID] = { lookup_passwd, true },
-        [REQ_GETGRBYNAME] = { lookup_group, true },
-        [REQ_GETGRBYGID] = { lookup_group, true },
-        [REQ_INITGROUPS] = { lookup_initgroups, true },
-        [REQ_GETHOSTBYNAME] = { lookup_hosts, true },
-        [REQ_GETHOSTBYNAMEv6] = { lookup_hosts, true },
-        [REQ_GETHOSTBYADDR] = { lookup_hosts, true },
-        [REQ_GETHOSTBYADDRv6] = { lookup_hosts, true },
-        [REQ_GETAI] = { lookup_ai, true },
-        [REQ_GETSERVBYNAME] = { lookup_services, true },
-        [REQ_GETSERVBYPORT] = { lookup_services, true },
-        [REQ_GETNETGRENT] = { lookup_netgroup, true },
-        [REQ_INNETGR] = { lookup_innetgr, true },
-        [REQ_SHUTDOWN] = { control_shutdown, false },
-        [REQ_GETSTAT] = { control_getstat, false },
-        [REQ_INVALIDATE] = { control_invalidate, false },
-        [REQ_GETFDPW] = { control_getfd, false },
-        [REQ_GETFDGR] = { control_getfd, false },
-        [REQ_GETFDHST] = { control_getfd, false },
-        [REQ_GETFDSERV] = { control_getfd, false },
-        [REQ_GETFDNETGR] = { control_getfd, false },
+#define HANDLER_ROW(type, number, db, family, handler, nss) [REQ_##type] = { handler, nss },
+        NSCD_REQUESTS(HANDLER_ROW)
+#undef HANDLER_ROW
 };
 
 const char *outcome_name(enum outcome o) {
