@@ -9,7 +9,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "macro.h"
 #include "timeutil.h"
 
 /* An AF_UNIX connect() with a full listen backlog sleeps until the send
@@ -40,21 +39,19 @@ static int connect_until(int fd, const char *path, uint64_t deadline_usec) {
 }
 
 int client_connect(const char *path, uint64_t deadline_usec) {
-        _cleanup_close_ int fd = -1;
-        int r;
+        int fd, r;
 
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
                 return -errno;
         r = connect_until(fd, path, deadline_usec);
-        if (r < 0)
+        if (r >= 0)
+                r = fd_set_nonblock(fd);
+        if (r < 0) {
+                close(fd);
                 return r;
-        r = fd_set_nonblock(fd);
-        if (r < 0)
-                return r;
-        r = fd;
-        fd = -1;
-        return r;
+        }
+        return fd;
 }
 
 static int send_all(int fd, const uint8_t *data, size_t len, uint64_t deadline_usec) {

@@ -40,7 +40,11 @@ NSCD_REQUESTS(HANDLER_DECLARE)
 /* serve.c: found = -1, the client looks it up itself */
 request_handler lookup_unserved;
 
-/* Maps a wire-layer error from a reply builder to an outcome. */
-enum outcome outcome_from_build_error(int r);
+/* The outcome of a failure: -E2BIG (past NSS_BUFFER_MAX or
+ * REPLY_BODY_MAX) is OUTCOME_TOO_LARGE, anything else OUTCOME_FAILED. */
+enum outcome outcome_from_error(int r);
+/* The outcome of building a reply: r is what the builder returned, found
+ * whether it was given an entry. */
+enum outcome outcome_of_reply(int r, bool found);
 
 #endif

@@ -61,8 +61,14 @@ bool outcome_sends_reply(enum outcome o) {
                o == OUTCOME_ANSWERED;
 }
 
-enum outcome outcome_from_build_error(int r) {
+enum outcome outcome_from_error(int r) {
         return r == -E2BIG ? OUTCOME_TOO_LARGE : OUTCOME_FAILED;
+}
+
+enum outcome outcome_of_reply(int r, bool found) {
+        if (r < 0)
+                return outcome_from_error(r);
+        return found ? OUTCOME_FOUND : OUTCOME_NOT_FOUND;
 }
 
 enum outcome lookup_unserved(const struct request *req, const struct peer *peer _unused_,

@@ -22,10 +22,14 @@ static const struct {
 #undef REQUEST_ROW
 };
 
-/* One row per number from 0 on: the table has no holes. */
-#define REQUEST_COUNT(type, number, db, family, handler, nss) +1
-_Static_assert(0 NSCD_REQUESTS(REQUEST_COUNT) == REQ_TYPE_COUNT, "requests.h skips a request number");
-#undef REQUEST_COUNT
+/* As many rows as numbers from 0 to the last: the table has no holes. */
+enum {
+#define REQUEST_POSITION(type, number, db, family, handler, nss) REQUEST_POSITION_##type,
+        NSCD_REQUESTS(REQUEST_POSITION)
+#undef REQUEST_POSITION
+        REQUEST_ROWS
+};
+_Static_assert((int) REQUEST_ROWS == (int) REQ_TYPE_COUNT, "requests.h skips a request number");
 
 static const struct {
         const char *name;
