@@ -24,7 +24,7 @@ int log_setting_from_string(const char *s) {
         for (size_t i = 0; i < ELEMENTSOF(names); i++)
                 if (strcmp(s, names[i]) == 0)
                         return (int) i;
-        return -1;
+        return -EINVAL;
 }
 
 /* systemd sets JOURNAL_STREAM to "DEV:INODE" of the stream it gave us; it

@@ -20,7 +20,7 @@ enum log_setting {
         LOG_SETTING_DEBUG,    /* plus details */
 };
 
-/* Parses "error", "warning", "requests" or "debug"; -1 if none. */
+/* Parses "error", "warning", "requests" or "debug"; -EINVAL if none. */
 int log_setting_from_string(const char *s);
 void log_setup(enum log_setting setting);
 bool log_requests_enabled(void);

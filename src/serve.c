@@ -127,7 +127,7 @@ static int serve_request(int fd, uint64_t start_usec, const struct serve_options
         struct reply reply = { 0 };
         struct peer peer;
         enum outcome outcome;
-        int r, sent = 0;
+        int r, status = 0;
 
         transport_peer(fd, &peer);
 
@@ -189,23 +189,25 @@ static int serve_request(int fd, uint64_t start_usec, const struct serve_options
         const char *delivery = "";
         if (outcome_sends_reply(outcome)) {
                 bytes = reply.header_len + reply.body.len;
-                sent = transport_send_reply(fd, &reply, now_usec() + WRITE_DEADLINE_MS * 1000ull);
-                if (sent == -ECONNRESET)
+                r = transport_send_reply(fd, &reply, now_usec() + WRITE_DEADLINE_MS * 1000ull);
+                if (r == -ECONNRESET)
                         log_debug("%s: the client went away before the reply was sent", what);
-                else if (sent == -ETIMEDOUT)
+                else if (r == -ETIMEDOUT)
                         log_warning("%s: the client did not take the %zu-byte reply within %d ms",
                                     what, bytes, WRITE_DEADLINE_MS);
-                else if (sent < 0)
-                        log_error("%s: sending the reply failed: %s", what, strerror(-sent));
-                if (sent < 0) {
+                else if (r < 0) {
+                        log_error("%s: sending the reply failed: %s", what, strerror(-r));
+                        status = 1;
+                }
+                if (r < 0) {
                         bytes = 0;
-                        delivery = sent == -ECONNRESET ? " (the client went away)" : " (not sent)";
+                        delivery = r == -ECONNRESET ? " (the client went away)" : " (not sent)";
                 }
         }
         buf_free(&reply.body);
 
         log_request(&req, &peer, comm, outcome_name(outcome), delivery, bytes, start_usec);
-        return outcome == OUTCOME_FAILED || (sent < 0 && sent != -ECONNRESET && sent != -ETIMEDOUT) ? 1 : 0;
+        return outcome == OUTCOME_FAILED ? 1 : status;
 }
 
 int serve_connection(int fd, uint64_t start_usec, const struct serve_options *opts) {

@@ -59,7 +59,7 @@ int transport_acquire(char *why, size_t why_size) {
                 if (strcmp(fds, "1") != 0) {
                         snprintf(why, why_size,
                                  "LISTEN_FDS=%s: expected exactly one connection (Accept=yes)", fds);
-                        return -1;
+                        return -EINVAL;
                 }
                 fd = LISTEN_FDS_START;
                 /* Nothing we start (NSS helpers) should think it was activated. */
@@ -79,13 +79,15 @@ int transport_acquire(char *why, size_t why_size) {
                                  problem);
                 else
                         snprintf(why, why_size, "fd %d from systemd %s", fd, problem);
-                return -1;
+                return -ENOTCONN;
         }
 
         int r = fd_set_nonblock(fd);
-        if (r < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
-                snprintf(why, why_size, "cannot set up fd %d: %s", fd, strerror(r < 0 ? -r : errno));
-                return -1;
+        if (r == 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+                r = -errno;
+        if (r < 0) {
+                snprintf(why, why_size, "cannot set up fd %d: %s", fd, strerror(-r));
+                return r;
         }
         return fd;
 }

@@ -23,8 +23,8 @@ struct peer {
 
 /* Finds the connection: fd 3 under socket activation (LISTEN_FDS=1 and
  * LISTEN_PID ours), else fd 0 when it is a connected AF_UNIX stream
- * socket. On failure returns -1 with a one-line reason in 'why'. The fd is
- * made non-blocking and close-on-exec. */
+ * socket. On failure returns a negative errno with a one-line reason in
+ * 'why'. The fd is made non-blocking and close-on-exec. */
 int transport_acquire(char *why, size_t why_size);
 
 void transport_peer(int fd, struct peer *peer);
