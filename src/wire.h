@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The nscd wire format: parsing requests and building replies in memory.
+/* The nscd wire format: building and parsing requests, building and
+ * describing replies, in memory.
  *
  * Pure functions only: no I/O, no NSS. Every integer on the wire is in host
- * byte order; see docs/nscd-protocol.md for the byte layouts. */
+ * byte order; see docs/nscd-protocol.md for the byte layouts. The request
+ * types and databases come from the table in requests.h; each family's
+ * replies live in its own wire_<family>.c. */
 #ifndef NSSRELAY_WIRE_H
 #define NSSRELAY_WIRE_H
 
