@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int describe_vprintf(struct buf *out, const char *fmt, va_list ap) {
+_printf_(2, 0) static int describe_vprintf(struct buf *out, const char *fmt, va_list ap) {
         va_list copy;
         int n, r;
 
