@@ -144,6 +144,14 @@ int describe_counted(struct buf *out, struct wire_reader *rd, int32_t len, const
         return describe_string(out, label, s, slen);
 }
 
+int describe_take_lengths(struct wire_reader *rd, int32_t count, struct wire_reader *lens, const char *what,
+                          struct buf *out) {
+        if (!wire_count_fits(rd, count, sizeof(int32_t)) ||
+            !wire_take_part(rd, (size_t) count * sizeof(int32_t), lens))
+                return describe_malformed(out, "%s count larger than the reply", what);
+        return 0;
+}
+
 int describe_strings(struct buf *out, struct wire_reader *lens, struct wire_reader *rd, int32_t count,
                      const char *label) {
         for (int32_t i = 0; i < count; i++) {

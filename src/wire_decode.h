@@ -56,6 +56,11 @@ int describe_malformed(struct buf *out, const char *fmt, ...) _printf_(2, 3);
 int describe_header(struct wire_reader *rd, void *header, size_t size, const char *what, struct buf *out);
 /* "label: text" for the next counted string of len bytes, its NUL last. */
 int describe_counted(struct buf *out, struct wire_reader *rd, int32_t len, const char *label);
+/* Takes the int32 length array of count counted strings (group members,
+ * host or service aliases) into a reader of its own; -EBADMSG, described
+ * as "<what> count larger than the reply", when the reply is shorter. */
+int describe_take_lengths(struct wire_reader *rd, int32_t count, struct wire_reader *lens, const char *what,
+                          struct buf *out);
 /* "label: text" for each of count strings whose int32 lengths are in
  * lens, the strings themselves in rd. */
 int describe_strings(struct buf *out, struct wire_reader *lens, struct wire_reader *rd, int32_t count,

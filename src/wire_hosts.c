@@ -124,9 +124,8 @@ static int describe_hostent(enum request_type type, struct wire_reader *rd, stru
                 return describe_malformed(out, "h_length is not 16 in the reply to an IPv6 request");
         if ((r = describe_counted(out, rd, h.name_len, "name")) < 0)
                 return r;
-        if (!wire_count_fits(rd, h.aliases_cnt, sizeof(int32_t)))
-                return describe_malformed(out, "alias count larger than the reply");
-        (void) wire_take_part(rd, (size_t) h.aliases_cnt * sizeof(int32_t), &lens);
+        if ((r = describe_take_lengths(rd, h.aliases_cnt, &lens, "alias", out)) < 0)
+                return r;
         if ((r = describe_printf(out, "addrtype: %d\nlength: %d\naddresses: %d\n", h.addrtype, h.length,
                                  h.addrs_cnt)) < 0)
                 return r;

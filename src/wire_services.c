@@ -122,9 +122,8 @@ static int describe_service(enum request_type type _unused_, struct wire_reader 
             (r = describe_counted(out, rd, h.proto_len, "proto")) < 0 ||
             (r = describe_printf(out, "port: %u\naliases: %d\n", ntohs((uint16_t) h.port), h.aliases_cnt)) < 0)
                 return r;
-        if (!wire_count_fits(rd, h.aliases_cnt, sizeof(int32_t)))
-                return describe_malformed(out, "alias count larger than the reply");
-        (void) wire_take_part(rd, (size_t) h.aliases_cnt * sizeof(int32_t), &lens);
+        if ((r = describe_take_lengths(rd, h.aliases_cnt, &lens, "alias", out)) < 0)
+                return r;
         return describe_strings(out, &lens, rd, h.aliases_cnt, "alias");
 }
 

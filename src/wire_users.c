@@ -146,9 +146,8 @@ static int describe_group(enum request_type type _unused_, struct wire_reader *r
 
         if (r <= 0)
                 return r;
-        if (!wire_count_fits(rd, h.mem_cnt, sizeof(int32_t)))
-                return describe_malformed(out, "member count larger than the reply");
-        (void) wire_take_part(rd, (size_t) h.mem_cnt * sizeof(int32_t), &lens);
+        if ((r = describe_take_lengths(rd, h.mem_cnt, &lens, "member", out)) < 0)
+                return r;
         if ((r = describe_counted(out, rd, h.name_len, "name")) < 0 ||
             (r = describe_counted(out, rd, h.passwd_len, "passwd")) < 0 ||
             (r = describe_printf(out, "gid: %u\nmembers: %d\n", (uint32_t) h.gid, h.mem_cnt)) < 0)
