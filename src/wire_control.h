@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Replies to the control requests: INVALIDATE's int32; SHUTDOWN, GETSTAT
- * and GETFD* get none from nssrelay (docs/nscd-protocol.md says why). */
+ * and GETFD* get none from nssrelay (docs/nscd-protocol.md §4, §5). */
 #ifndef NSSRELAY_WIRE_CONTROL_H
 #define NSSRELAY_WIRE_CONTROL_H
 
