@@ -3,6 +3,7 @@
  *
  * systemd accepts each connection on /run/nscd/socket and starts one
  * nssrelay for it (nssrelay.socket, Accept=yes). */
+#include <err.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -15,8 +16,6 @@
 #include "serve.h"
 #include "transport.h"
 #include "watchdog.h"
-
-#define EXIT_USAGE 2
 
 static void print_help(void) {
         printf("Usage: nssrelay [--log=LEVEL] [--netns=client|server] [--confine=yes|no]\n"
@@ -46,8 +45,7 @@ static void print_help(void) {
 }
 
 static _noreturn_ void usage_error(const char *problem, const char *arg) {
-        fprintf(stderr, "nssrelay: %s '%s' (see nssrelay --help)\n", problem, arg);
-        exit(EXIT_USAGE);
+        errx(EXIT_USAGE, "%s '%s' (see nssrelay --help)", problem, arg);
 }
 
 static enum netns_mode parse_netns(const char *value, const char *source) {
@@ -55,8 +53,7 @@ static enum netns_mode parse_netns(const char *value, const char *source) {
                 return NETNS_CLIENT;
         if (strcmp(value, "server") == 0)
                 return NETNS_SERVER;
-        fprintf(stderr, "nssrelay: %s=%s: expected client or server\n", source, value);
-        exit(EXIT_USAGE);
+        errx(EXIT_USAGE, "%s=%s: expected client or server", source, value);
 }
 
 static bool parse_yes_no(const char *value, const char *source) {
@@ -64,18 +61,14 @@ static bool parse_yes_no(const char *value, const char *source) {
                 return true;
         if (strcmp(value, "no") == 0)
                 return false;
-        fprintf(stderr, "nssrelay: %s=%s: expected yes or no\n", source, value);
-        exit(EXIT_USAGE);
+        errx(EXIT_USAGE, "%s=%s: expected yes or no", source, value);
 }
 
 static int parse_log_level(const char *value, const char *source) {
         int level = log_setting_from_string(value);
 
-        if (level < 0) {
-                fprintf(stderr, "nssrelay: %s=%s: expected error, warning, requests or debug\n", source,
-                        value);
-                exit(EXIT_USAGE);
-        }
+        if (level < 0)
+                errx(EXIT_USAGE, "%s=%s: expected error, warning, requests or debug", source, value);
         return level;
 }
 
@@ -94,6 +87,9 @@ int main(int argc, char *argv[]) {
         struct serve_options opts = SERVE_OPTIONS_DEFAULT;
         char why[512];
         int c, fd;
+
+        /* Our name in errx()'s messages, whatever argv[0] says. */
+        program_invocation_short_name = (char *) "nssrelay";
 
         /* The diagnostic client; the serving path below is untouched. */
         if (argc >= 2 && strcmp(argv[1], "query") == 0)
@@ -142,9 +138,7 @@ int main(int argc, char *argv[]) {
         signal(SIGPIPE, SIG_IGN);
 
         fd = transport_acquire(why, sizeof(why));
-        if (fd < 0) {
-                fprintf(stderr, "nssrelay: %s\n", why);
-                return EXIT_USAGE;
-        }
+        if (fd < 0)
+                errx(EXIT_USAGE, "%s", why);
         return serve_connection(fd, start_usec, &opts);
 }
