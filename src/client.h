@@ -7,6 +7,7 @@
 #ifndef NSSRELAY_CLIENT_H
 #define NSSRELAY_CLIENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,26 +17,20 @@
 /* What glibc's client and systemd's nscd_flush_cache() allow a reply. */
 #define CLIENT_DEFAULT_TIMEOUT_MS 5000
 
-enum client_result {
-        CLIENT_OK,        /* sent; read until EOF or 'want' bytes (may be none) */
-        CLIENT_NO_SOCKET, /* connect() failed; errno says why */
-        CLIENT_TIMEOUT,   /* the deadline passed */
-        CLIENT_TOO_LARGE, /* the reply did not fit in the buffer's bound */
-        CLIENT_ERROR,     /* another I/O error; errno says which */
-};
+/* Connects to the stream socket at path by deadline_usec (CLOCK_MONOTONIC,
+ * now_usec()). Returns the connected, non-blocking fd; -ETIMEDOUT when the
+ * deadline passed (a full listen backlog); or the negative errno of
+ * connect() (-ENOENT, -ECONNREFUSED, ...). */
+int client_connect(const char *path, uint64_t deadline_usec);
 
-/* CLOCK_MONOTONIC in microseconds, for the deadlines below. */
-uint64_t client_now_usec(void);
-
-/* Connects to the stream socket at path, sends request, then reads the
- * reply into *reply until the server closes, until 'want' bytes have
+/* On fd from client_connect(), sends the request's len bytes, then reads
+ * the reply into *reply until the server closes, until 'want' bytes have
  * arrived (0: no limit but the buffer's bound), or, with read_reply
- * false, not at all. Everything ends by deadline_usec. */
-enum client_result client_exchange(const char *path, const void *request, size_t request_len,
-                                   int read_reply, size_t want, struct buf *reply,
-                                   uint64_t deadline_usec);
-
-/* A short phrase for a result, e.g. "no answer within the timeout". */
-const char *client_result_name(enum client_result r);
+ * false, not at all. Everything ends by deadline_usec. Returns 0 (a server
+ * that closed without a reply leaves *reply empty), -ETIMEDOUT, -E2BIG
+ * when the reply did not fit in the buffer's bound, or another negative
+ * errno from the I/O. */
+int client_exchange(int fd, const void *request, size_t len, bool read_reply, size_t want,
+                    struct buf *reply, uint64_t deadline_usec);
 
 #endif

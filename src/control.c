@@ -4,6 +4,7 @@
 
 #include "log.h"
 #include "lookup.h"
+#include "wire_control.h"
 
 /* glibc's client asks once per database for a file descriptor of a
  * shared cache. We have no cache: closing at once makes it give up on
@@ -23,7 +24,7 @@ enum outcome control_invalidate(const struct request *req, const struct peer *pe
                                 struct reply *reply) {
         if (!peer->known || peer->uid != 0)
                 return OUTCOME_DENIED;
-        wire_reply_int32(reply, database_from_name(req->key) == DB_NONE ? EINVAL : 0);
+        wire_reply_invalidate(reply, database_from_name(req->key) == DB_NONE ? EINVAL : 0);
         return OUTCOME_ANSWERED;
 }
 

@@ -29,7 +29,7 @@ int log_setting_from_string(const char *s) {
         for (size_t i = 0; i < ELEMENTSOF(names); i++)
                 if (strcmp(s, names[i]) == 0)
                         return (int) i;
-        return -1;
+        return -EINVAL;
 }
 
 /* systemd sets JOURNAL_STREAM to "DEV:INODE" of the stream it gave us; it
@@ -82,40 +82,50 @@ bool log_debug_enabled(void) {
         return max_priority >= LOG_DEBUG;
 }
 
+void log_append(char *out, size_t size, size_t *pos, const char *s) {
+        size_t n = strlen(s);
+
+        if (*pos >= size)
+                return;
+        if (n > size - 1 - *pos)
+                n = size - 1 - *pos;
+        memcpy(out + *pos, s, n);
+        *pos += n;
+        out[*pos] = '\0';
+}
+
+void log_append_number(char *out, size_t size, size_t *pos, unsigned long v) {
+        char digits[24];
+        size_t n = sizeof(digits) - 1;
+
+        digits[n] = '\0';
+        do {
+                digits[--n] = (char) ('0' + v % 10);
+                v /= 10;
+        } while (v > 0);
+        log_append(out, size, pos, digits + n);
+}
+
 /* Builds the line prefix without stdio, so the signal handlers can use it. */
-static size_t format_prefix(char *out, int priority) {
+static size_t format_prefix(char *out, size_t size, int priority) {
         size_t n = 0;
 
         if (to_journal) {
-                out[n++] = '<';
-                out[n++] = (char) ('0' + priority);
-                out[n++] = '>';
+                const char journal[] = { '<', (char) ('0' + priority), '>', '\0' };
+                log_append(out, size, &n, journal);
                 return n;
         }
-
-        char digits[24];
-        size_t nd = 0;
-        long pid = (long) getpid();
-
-        n = strlen(program);
-        if (n > 32)
-                n = 32;
-        memcpy(out, program, n);
-        out[n++] = '[';
-        do {
-                digits[nd++] = (char) ('0' + pid % 10);
-                pid /= 10;
-        } while (pid > 0 && nd < sizeof(digits));
-        while (nd > 0)
-                out[n++] = digits[--nd];
-        memcpy(out + n, "]: ", 3);
-        return n + 3;
+        log_append(out, size, &n, program);
+        log_append(out, size, &n, "[");
+        log_append_number(out, size, &n, (unsigned long) getpid());
+        log_append(out, size, &n, "]: ");
+        return n;
 }
 
 /* One write per line keeps lines whole when instances share a stream. */
 static void write_line(int priority, const char *text, size_t len) {
         char line[4096];
-        size_t plen = format_prefix(line, priority);
+        size_t plen = format_prefix(line, sizeof(line), priority);
 
         if (len > sizeof(line) - plen - 1)
                 len = sizeof(line) - plen - 1;

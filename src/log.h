@@ -7,6 +7,7 @@
 #define NSSRELAY_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <syslog.h>
 
 #include "macro.h"
@@ -19,7 +20,7 @@ enum log_setting {
         LOG_SETTING_DEBUG,    /* plus details */
 };
 
-/* Parses "error", "warning", "requests" or "debug"; -1 if none. */
+/* Parses "error", "warning", "requests" or "debug"; -EINVAL if none. */
 int log_setting_from_string(const char *s);
 void log_setup(enum log_setting setting);
 /* The name in "NAME[PID]: " prefixes when not logging to the journal;
@@ -36,6 +37,11 @@ void log_msg(int priority, const char *fmt, ...) _printf_(2, 3);
 
 /* Async-signal-safe: writes one preformatted line (without newline). */
 void log_raw_signal_safe(int priority, const char *line);
+/* Async-signal-safe formatting, for those lines: appends s, or the
+ * decimal of v, to out (size bytes) at *pos, cut at its end and always
+ * NUL-terminated. */
+void log_append(char *out, size_t size, size_t *pos, const char *s);
+void log_append_number(char *out, size_t size, size_t *pos, unsigned long v);
 
 /* Writes 'len' bytes of 'key' into 'out' (size 'size', always
  * terminated) as printable text: C-style escapes for anything else. */

@@ -32,29 +32,19 @@ bool outcome_sends_reply(enum outcome o);
 typedef enum outcome request_handler(const struct request *req, const struct peer *peer,
                                      struct reply *reply);
 
-/* lookup_passwd.c */
-request_handler lookup_passwd;
-/* lookup_group.c */
-request_handler lookup_group;
-request_handler lookup_initgroups;
-/* lookup_services.c */
-request_handler lookup_services;
-/* lookup_netgroup.c */
-request_handler lookup_netgroup;
-request_handler lookup_innetgr;
-/* lookup_hosts.c: GETHOSTBYNAME(v6), GETHOSTBYADDR(v6) */
-request_handler lookup_hosts;
-/* lookup_ai.c: GETAI */
-request_handler lookup_ai;
-/* control.c: requests that are not lookups */
-request_handler control_getfd;
-request_handler control_invalidate;
-request_handler control_shutdown;
-request_handler control_getstat;
+/* Every HANDLER in requests.h, in lookup_<family>.c or control.c. */
+#define HANDLER_DECLARE(type, number, db, family, handler, nss) request_handler handler;
+NSCD_REQUESTS(HANDLER_DECLARE)
+#undef HANDLER_DECLARE
+
 /* serve.c: found = -1, the client looks it up itself */
 request_handler lookup_unserved;
 
-/* Maps a wire-layer error from a reply builder to an outcome. */
-enum outcome outcome_from_build_error(int r);
+/* The outcome of a failure: -E2BIG (past NSS_BUFFER_MAX or
+ * REPLY_BODY_MAX) is OUTCOME_TOO_LARGE, anything else OUTCOME_FAILED. */
+enum outcome outcome_from_error(int r);
+/* The outcome of building a reply: r is what the builder returned, found
+ * whether it was given an entry. */
+enum outcome outcome_of_reply(int r, bool found);
 
 #endif

@@ -50,121 +50,140 @@ typedef enum nss_status getcanonname_r_function(const char *name, char *buffer, 
 #define NO_DATA_AGAIN 2
 
 struct ai_lookup {
+        const struct request *req;
         const char *name;
         struct buf nss;            /* the modules' buffer */
         struct ai_addresses found; /* this module's addresses */
         struct buf canon;          /* its canonical name; empty: none */
         int errnum, h_error;       /* from the last module call */
         int no_data, no_inet6_data;
-        bool too_large;            /* the module wanted more than NSS_BUFFER_MAX */
-        bool fatal;                /* a build error: out of memory or too large */
+        bool ended;                /* getaddrinfo would end with EAI_SYSTEM */
 };
 
-/* Keeps a copy of the canonical name; false (and fatal) if it cannot. */
-static bool canon_set(struct ai_lookup *l, const char *name) {
+/* Keeps a copy of the canonical name. */
+static int canon_set(struct ai_lookup *l, const char *name) {
         l->canon.len = 0;
-        if (buf_append_str(&l->canon, name) == 0)
-                return true;
-        l->fatal = true;
-        return false;
+        return buf_append_str(&l->canon, name);
 }
 
-/* gethostbyname4_r answers ERANGE with TRYAGAIN and h_errno NETDB_INTERNAL
- * (or TRY_AGAIN in some modules, which glibc nscd accepts too). */
-static bool wants_larger_buffer(enum nss_status s, int errnum, int h_error) {
-        return s == NSS_STATUS_TRYAGAIN && errnum == ERANGE &&
-               (h_error == NETDB_INTERNAL || h_error == TRY_AGAIN);
-}
-
-static bool grow_nss_buffer(struct ai_lookup *l) {
-        if (buf_grow(&l->nss) == 0)
-                return true;
-        l->too_large = true;
-        return false;
-}
-
-static enum nss_status from_gethostbyname4(struct ai_lookup *l, gethostbyname4_r_function *fct) {
+/* gethostbyname4_r, as an nss_call. */
+struct gethostbyname4_call {
+        struct ai_lookup *l;
+        gethostbyname4_r_function *fct;
         struct gaih_addrtuple *at;
-        enum nss_status s;
+        enum nss_status status;
+};
 
-        for (;;) {
-                at = NULL;
-                l->errnum = l->h_error = 0;
-                s = fct(l->name, &at, (char *) l->nss.data, l->nss.cap, &l->errnum, &l->h_error, NULL);
-                if (!wants_larger_buffer(s, l->errnum, l->h_error))
-                        break;
-                if (!grow_nss_buffer(l))
-                        return NSS_STATUS_UNAVAIL;
-        }
-        if (s != NSS_STATUS_SUCCESS) {
+static int call_gethostbyname4(void *ctx, char *buffer, size_t size, size_t *need _unused_) {
+        struct gethostbyname4_call *c = ctx;
+        struct ai_lookup *l = c->l;
+
+        c->at = NULL;
+        l->errnum = l->h_error = 0;
+        c->status = c->fct(l->name, &c->at, buffer, size, &l->errnum, &l->h_error, NULL);
+        /* ERANGE comes as TRYAGAIN with h_errno NETDB_INTERNAL (or TRY_AGAIN
+         * in some modules, which glibc nscd accepts too). */
+        return c->status == NSS_STATUS_TRYAGAIN && l->errnum == ERANGE &&
+                               (l->h_error == NETDB_INTERNAL || l->h_error == TRY_AGAIN)
+                       ? ERANGE
+                       : 0;
+}
+
+/* One module through gethostbyname4_r. Returns 0 with its status, or a
+ * negative errno that ends the lookup (-E2BIG: logged). */
+static int from_gethostbyname4(struct ai_lookup *l, gethostbyname4_r_function *fct, enum nss_status *status) {
+        struct gethostbyname4_call c = { .l = l, .fct = fct };
+        int r;
+
+        r = nss_call_growing(l->req, &l->nss, call_gethostbyname4, &c);
+        if (r < 0)
+                return r;
+        *status = c.status;
+        if (c.status != NSS_STATUS_SUCCESS) {
                 l->no_data = l->h_error == TRY_AGAIN ? NO_DATA_AGAIN : l->h_error == NO_DATA;
                 l->no_inet6_data = l->no_data;
-                return s;
+                return 0;
         }
 
-        for (const struct gaih_addrtuple *t = at; t; t = t->next) {
+        for (const struct gaih_addrtuple *t = c.at; t; t = t->next) {
                 /* Only these two fit the protocol (and getaddrinfo). */
                 if (t->family != AF_INET && t->family != AF_INET6)
                         continue;
-                if (ai_addresses_add(&l->found, t->family, t->addr) < 0) {
-                        l->fatal = true;
-                        return NSS_STATUS_UNAVAIL;
-                }
+                r = ai_addresses_add(&l->found, t->family, t->addr);
+                if (r < 0)
+                        return r;
         }
-        if (at && at->name && !canon_set(l, at->name))
-                return NSS_STATUS_UNAVAIL;
+        if (c.at && c.at->name && (r = canon_set(l, c.at->name)) < 0)
+                return r;
         l->no_data = l->no_inet6_data = ai_addresses_count(&l->found) == 0;
-        return s;
+        return 0;
 }
 
-/* One family through gethostbyname3_r or _2_r; false on a failure that
- * ends the whole lookup (getaddrinfo's EAI_SYSTEM, or our own). */
-static bool from_gethostbyname3(struct ai_lookup *l, void *fct, bool has_canon, int family,
-                                enum nss_status *status, int *no_data) {
+/* gethostbyname3_r, or _2_r where a module lacks it, as an nss_call. */
+struct gethostbyname3_call {
+        struct ai_lookup *l;
+        void *fct;
+        bool has_canon; /* fct is gethostbyname3_r */
+        int family;
         struct hostent he;
-        char *canon = NULL;
-        enum nss_status s;
+        char *canon;
+        enum nss_status status;
+};
 
-        for (;;) {
-                l->errnum = l->h_error = 0;
-                if (has_canon)
-                        s = ((gethostbyname3_r_function *) fct)(l->name, family, &he, (char *) l->nss.data,
-                                                                l->nss.cap, &l->errnum, &l->h_error, NULL,
-                                                                &canon);
-                else
-                        s = ((gethostbyname2_r_function *) fct)(l->name, family, &he, (char *) l->nss.data,
-                                                                l->nss.cap, &l->errnum, &l->h_error);
-                if (!(s == NSS_STATUS_TRYAGAIN && l->errnum == ERANGE && l->h_error == NETDB_INTERNAL))
-                        break;
-                if (!grow_nss_buffer(l))
-                        return false;
-        }
-        *status = s;
+static int call_gethostbyname3(void *ctx, char *buffer, size_t size, size_t *need _unused_) {
+        struct gethostbyname3_call *c = ctx;
+        struct ai_lookup *l = c->l;
+
+        l->errnum = l->h_error = 0;
+        if (c->has_canon)
+                c->status = ((gethostbyname3_r_function *) c->fct)(l->name, c->family, &c->he, buffer, size,
+                                                                   &l->errnum, &l->h_error, NULL, &c->canon);
+        else
+                c->status = ((gethostbyname2_r_function *) c->fct)(l->name, c->family, &c->he, buffer, size,
+                                                                   &l->errnum, &l->h_error);
+        return c->status == NSS_STATUS_TRYAGAIN && l->errnum == ERANGE && l->h_error == NETDB_INTERNAL ? ERANGE
+                                                                                                     : 0;
+}
+
+/* One family through gethostbyname3_r or _2_r. Returns 0 with its status
+ * and no-data note, l->ended set on a failure that ends the whole lookup
+ * (getaddrinfo's EAI_SYSTEM); or a negative errno (-E2BIG: logged). */
+static int from_gethostbyname3(struct ai_lookup *l, void *fct, bool has_canon, int family,
+                               enum nss_status *status, int *no_data) {
+        struct gethostbyname3_call c = { .l = l, .fct = fct, .has_canon = has_canon, .family = family };
+        int r;
+
+        r = nss_call_growing(l->req, &l->nss, call_gethostbyname3, &c);
+        if (r < 0)
+                return r;
+        *status = c.status;
         *no_data = 0;
-        if (s != NSS_STATUS_SUCCESS) {
+        if (c.status != NSS_STATUS_SUCCESS) {
                 if (l->h_error == NETDB_INTERNAL)
-                        return false;
-                *no_data = l->h_error == TRY_AGAIN ? NO_DATA_AGAIN : l->h_error == NO_DATA;
-                return true;
+                        l->ended = true;
+                else
+                        *no_data = l->h_error == TRY_AGAIN ? NO_DATA_AGAIN : l->h_error == NO_DATA;
+                return 0;
         }
 
-        if (he.h_length != (family == AF_INET ? 4 : 16)) {
+        if (c.he.h_length != (family == AF_INET ? 4 : 16)) {
                 /* Not what was asked for; getaddrinfo cannot use it either. */
                 l->h_error = NETDB_INTERNAL;
-                return false;
+                l->ended = true;
+                return 0;
         }
-        for (size_t i = 0; he.h_addr_list && he.h_addr_list[i]; i++)
-                if (ai_addresses_add(&l->found, family, he.h_addr_list[i]) < 0) {
-                        l->fatal = true;
-                        return false;
-                }
-        if (canon && l->canon.len == 0 && !canon_set(l, canon))
-                return false;
-        return true;
+        for (size_t i = 0; c.he.h_addr_list && c.he.h_addr_list[i]; i++) {
+                r = ai_addresses_add(&l->found, family, c.he.h_addr_list[i]);
+                if (r < 0)
+                        return r;
+        }
+        if (c.canon && l->canon.len == 0)
+                return canon_set(l, c.canon);
+        return 0;
 }
 
 /* glibc nscd's canonical name when the module gave none. */
-static bool find_canon(struct ai_lookup *l, getcanonname_r_function *cfct, bool have_v4) {
+static int find_canon(struct ai_lookup *l, getcanonname_r_function *cfct, bool have_v4) {
         if (cfct) {
                 char *s = NULL;
                 int errnum = 0, h_error = 0;
@@ -180,65 +199,66 @@ static bool find_canon(struct ai_lookup *l, getcanonname_r_function *cfct, bool 
          * of the first IPv6 address. */
         const uint8_t *families = l->found.families.data, *addr = l->found.addrs.data;
         size_t n = ai_addresses_count(&l->found);
-        struct hostent he, *result = NULL;
-        int family = AF_INET6, rc, h_error = 0;
+        struct hosts_call c = { .by_addr = true, .family = AF_INET6 };
+        int r;
 
         if (have_v4) {
                 size_t offset = 0;
                 for (size_t i = 0; i < n && families[i] != AF_INET; i++)
                         offset += 16;
                 addr += offset;
-                family = AF_INET;
+                c.family = AF_INET;
         }
-        for (;;) {
-                rc = gethostbyaddr_r(addr, family == AF_INET ? 4 : 16, family, &he, (char *) l->nss.data,
-                                     l->nss.cap, &result, &h_error);
-                if (rc != ERANGE || h_error != NETDB_INTERNAL)
-                        break;
-                if (!grow_nss_buffer(l))
-                        return false;
-        }
-        if (rc != 0)
-                return true; /* no canonical name: the client uses its query */
-        return canon_set(l, result ? result->h_name : l->name);
+        c.key = addr;
+        r = nss_call_growing(l->req, &l->nss, hosts_call, &c);
+        if (r < 0)
+                return r;
+        if (c.rc != 0)
+                return 0; /* no canonical name: the client uses its query */
+        return canon_set(l, c.result ? c.result->h_name : l->name);
 }
 
-static enum nss_status from_gethostbyname3_module(struct ai_lookup *l, const struct nss_walk *w,
-                                                  bool *ended) {
+/* One module through gethostbyname3_r or _2_r, for AF_INET6 and then
+ * AF_INET, as from_gethostbyname4() does with one call. */
+static int from_gethostbyname3_module(struct ai_lookup *l, const struct nss_walk *w, enum nss_status *status) {
         void *fct = nss_walk_function(w, "gethostbyname3_r");
         bool has_canon = fct != NULL;
         enum nss_status s6 = NSS_STATUS_UNAVAIL, s4 = NSS_STATUS_UNAVAIL;
+        int r;
 
+        *status = NSS_STATUS_UNAVAIL;
         if (!fct)
                 fct = nss_walk_function(w, "gethostbyname2_r");
         if (!fct) {
                 /* The walk only stops on modules with one of them. */
                 l->h_error = NETDB_INTERNAL;
                 l->errnum = EBUSY;
-                return NSS_STATUS_UNAVAIL;
+                return 0;
         }
 
-        if (!from_gethostbyname3(l, fct, has_canon, AF_INET6, &s6, &l->no_inet6_data) ||
-            !from_gethostbyname3(l, fct, has_canon, AF_INET, &s4, &l->no_data)) {
-                *ended = true;
-                return NSS_STATUS_UNAVAIL;
-        }
+        r = from_gethostbyname3(l, fct, has_canon, AF_INET6, &s6, &l->no_inet6_data);
+        if (r < 0 || l->ended)
+                return r;
+        r = from_gethostbyname3(l, fct, has_canon, AF_INET, &s4, &l->no_data);
+        if (r < 0 || l->ended)
+                return r;
 
         if (s6 == NSS_STATUS_SUCCESS || s4 == NSS_STATUS_SUCCESS) {
-                if (l->canon.len == 0 &&
-                    !find_canon(l, (getcanonname_r_function *) nss_walk_function(w, "getcanonname_r"),
-                                s4 == NSS_STATUS_SUCCESS)) {
-                        *ended = true;
-                        return NSS_STATUS_UNAVAIL;
+                if (l->canon.len == 0) {
+                        r = find_canon(l, (getcanonname_r_function *) nss_walk_function(w, "getcanonname_r"),
+                                       s4 == NSS_STATUS_SUCCESS);
+                        if (r < 0)
+                                return r;
                 }
-                return NSS_STATUS_SUCCESS;
-        }
-        /* Two outcomes, one status: getaddrinfo's choice. */
-        if (s6 == NSS_STATUS_TRYAGAIN)
-                return NSS_STATUS_TRYAGAIN;
-        if (s4 == NSS_STATUS_UNAVAIL && s6 != NSS_STATUS_UNAVAIL)
-                return s6;
-        return s4;
+                *status = NSS_STATUS_SUCCESS;
+        } else if (s6 == NSS_STATUS_TRYAGAIN)
+                /* Two outcomes, one status: getaddrinfo's choice. */
+                *status = NSS_STATUS_TRYAGAIN;
+        else if (s4 == NSS_STATUS_UNAVAIL && s6 != NSS_STATUS_UNAVAIL)
+                *status = s6;
+        else
+                *status = s4;
+        return 0;
 }
 
 static enum nss_status clamp_status(enum nss_status s) {
@@ -249,12 +269,11 @@ static enum nss_status clamp_status(enum nss_status s) {
 enum outcome lookup_ai(const struct request *req, const struct peer *peer _unused_, struct reply *reply) {
         uint8_t nss_storage[NSS_BUFFER_INITIAL], addrs_storage[1024], families_storage[64],
                 canon_storage[256];
-        struct ai_lookup l = { .name = req->key };
+        struct ai_lookup l = { .req = req, .name = req->key };
         enum nss_status status = NSS_STATUS_UNAVAIL;
         struct nss_walk w;
-        bool ended = false;
         enum outcome o;
-        int r;
+        int r = 0;
 
         if (!nss_walk_available())
                 return lookup_unserved(req, peer, reply);
@@ -272,12 +291,11 @@ enum outcome lookup_ai(const struct request *req, const struct peer *peer _unuse
 
         if (!nss_walk_hosts_start(&w, "gethostbyname4_r", "gethostbyname2_r")) {
                 /* No module can answer: getaddrinfo says EAI_SYSTEM. */
-                status = NSS_STATUS_UNAVAIL;
                 l.h_error = NETDB_INTERNAL;
-                ended = true;
+                l.ended = true;
         }
 
-        while (!ended) {
+        while (!l.ended) {
                 /* A success the actions told us to pass over is dropped. */
                 ai_addresses_clear(&l.found);
                 l.canon.len = 0;
@@ -285,10 +303,10 @@ enum outcome lookup_ai(const struct request *req, const struct peer *peer _unuse
 
                 gethostbyname4_r_function *fct4 = nss_walk_function(&w, "gethostbyname4_r");
                 if (fct4)
-                        status = from_gethostbyname4(&l, fct4);
+                        r = from_gethostbyname4(&l, fct4, &status);
                 else
-                        status = from_gethostbyname3_module(&l, &w, &ended);
-                if (l.too_large || l.fatal || ended)
+                        r = from_gethostbyname3_module(&l, &w, &status);
+                if (r < 0 || l.ended)
                         break;
 
                 status = clamp_status(status);
@@ -303,14 +321,12 @@ enum outcome lookup_ai(const struct request *req, const struct peer *peer _unuse
                 break;
         }
 
-        if (l.too_large)
-                o = nss_buffer_exhausted(req, l.nss.cap);
-        else if (l.fatal)
-                o = OUTCOME_FAILED;
-        else if (status == NSS_STATUS_SUCCESS && !ended && ai_addresses_count(&l.found) > 0) {
-                r = wire_reply_ai(reply, &l.found, l.canon.len > 0 ? (const char *) l.canon.data : NULL);
-                o = r < 0 ? outcome_from_build_error(r) : OUTCOME_FOUND;
-        } else if (ended || ((status == NSS_STATUS_TRYAGAIN || status == NSS_STATUS_UNAVAIL) &&
+        if (r < 0)
+                o = outcome_from_error(r);
+        else if (status == NSS_STATUS_SUCCESS && !l.ended && ai_addresses_count(&l.found) > 0)
+                o = outcome_of_reply(
+                        wire_reply_ai(reply, &l.found, l.canon.len > 0 ? (const char *) l.canon.data : NULL), true);
+        else if (l.ended || ((status == NSS_STATUS_TRYAGAIN || status == NSS_STATUS_UNAVAIL) &&
                              l.h_error == NETDB_INTERNAL))
                 o = hosts_temporary_failure(req, l.errnum, NETDB_INTERNAL); /* EAI_SYSTEM */
         else if (l.no_data == NO_DATA_AGAIN && l.no_inet6_data == NO_DATA_AGAIN)
@@ -320,8 +336,7 @@ enum outcome lookup_ai(const struct request *req, const struct peer *peer _unuse
                 int h_error = l.no_data && l.no_inet6_data ? NO_DATA
                               : l.h_error > 0             ? l.h_error
                                                           : HOST_NOT_FOUND;
-                r = wire_reply_ai_not_found(reply, h_error);
-                o = r < 0 ? outcome_from_build_error(r) : OUTCOME_NOT_FOUND;
+                o = outcome_of_reply(wire_reply_ai_not_found(reply, h_error), false);
         }
 
         buf_free(&l.nss);

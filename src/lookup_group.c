@@ -4,8 +4,8 @@
 #include <grp.h>
 
 #include "bounds.h"
-#include "log.h"
 #include "lookup.h"
+#include "macro.h"
 #include "nss_buffer.h"
 #include "wire_users.h"
 
@@ -16,7 +16,7 @@ struct group_query {
         struct group *result;
 };
 
-static int call_getgr(void *ctx, char *buffer, size_t size) {
+static int call_getgr(void *ctx, char *buffer, size_t size, size_t *need _unused_) {
         struct group_query *q = ctx;
 
         if (q->req->type == REQ_GETGRBYGID)
@@ -31,20 +31,14 @@ enum outcome lookup_group(const struct request *req, const struct peer *peer _un
         struct group_query q = { .req = req };
         int r;
 
-        if (req->type == REQ_GETGRBYGID && wire_parse_id(req, &q.gid) != WIRE_OK)
+        if (req->type == REQ_GETGRBYGID && wire_parse_id(req, &q.gid) < 0)
                 return OUTCOME_MALFORMED;
 
         buf_init(&buf, storage, sizeof(storage), NSS_BUFFER_MAX);
-        r = nss_call_growing(req, &buf, call_getgr, &q);
-        if (r == -E2BIG)
-                return OUTCOME_TOO_LARGE;
+        r = nss_call_entry(req, &buf, call_getgr, &q);
         if (r < 0)
-                q.result = NULL;
-
-        r = wire_reply_group(reply, q.result);
-        if (r < 0)
-                return outcome_from_build_error(r);
-        return q.result ? OUTCOME_FOUND : OUTCOME_NOT_FOUND;
+                return outcome_from_error(r);
+        return outcome_of_reply(wire_reply_group(reply, q.result), q.result != NULL);
 }
 
 /* glibc nscd asks each module's initgroups_dyn for the user's groups
@@ -52,30 +46,36 @@ enum outcome lookup_group(const struct request *req, const struct peer *peer _un
  * groups come back, de-duplicated, in module order. getgrouplist() with
  * that same -1 does exactly this and puts the -1 first; we drop it. The
  * client appends the primary group itself. */
+struct initgroups_query {
+        const char *user;
+        int n; /* how many groups getgrouplist() returned */
+};
+
+static int call_getgrouplist(void *ctx, char *buffer, size_t size, size_t *need) {
+        struct initgroups_query *q = ctx;
+
+        q->n = (int) (size / sizeof(gid_t));
+        if (getgrouplist(q->user, (gid_t) -1, (gid_t *) (void *) buffer, &q->n) >= 0)
+                return 0;
+        /* n now says how many there are; it may grow between calls. */
+        *need = (size_t) q->n * sizeof(gid_t);
+        return ERANGE;
+}
+
 enum outcome lookup_initgroups(const struct request *req, const struct peer *peer _unused_,
                                struct reply *reply) {
         gid_t storage[NSS_BUFFER_INITIAL / sizeof(gid_t)];
         _cleanup_(buf_free) struct buf buf = {};
-        int n, r;
+        struct initgroups_query q = { .user = req->key };
+        int r;
 
         buf_init(&buf, storage, sizeof(storage), NSS_BUFFER_MAX);
-        for (;;) {
-                n = (int) (buf.cap / sizeof(gid_t));
-                if (getgrouplist(req->key, (gid_t) -1, (gid_t *) buf.data, &n) >= 0)
-                        break;
-                /* n now says how many there are; it may grow between calls. */
-                size_t need = (size_t) n * sizeof(gid_t);
-                r = need > buf.cap ? buf_reserve(&buf, need) : buf_grow(&buf);
-                if (r == -E2BIG)
-                        return nss_buffer_exhausted(req, buf.cap);
-                if (r < 0)
-                        return OUTCOME_FAILED;
-        }
+        r = nss_call_growing(req, &buf, call_getgrouplist, &q);
+        if (r < 0)
+                return outcome_from_error(r);
 
         /* The first entry is the (gid_t)-1 we passed in. */
-        size_t count = n > 0 ? (size_t) n - 1 : 0;
-        r = wire_reply_initgroups(reply, (const uint32_t *) buf.data + (n > 0), count);
-        if (r < 0)
-                return outcome_from_build_error(r);
-        return count > 0 ? OUTCOME_FOUND : OUTCOME_NOT_FOUND;
+        size_t count = q.n > 0 ? (size_t) q.n - 1 : 0;
+        return outcome_of_reply(wire_reply_initgroups(reply, (const uint32_t *) buf.data + (q.n > 0), count),
+                                count > 0);
 }

@@ -53,49 +53,52 @@ enum outcome hosts_temporary_failure(const struct request *req, int rc, int h_er
         return OUTCOME_FALLBACK;
 }
 
+int hosts_call(void *ctx, char *buffer, size_t size, size_t *need _unused_) {
+        struct hosts_call *c = ctx;
+
+        c->h_error = 0;
+        if (c->by_addr)
+                c->rc = gethostbyaddr_r(c->key, c->family == AF_INET ? 4 : 16, c->family, &c->he, buffer, size,
+                                        &c->result, &c->h_error);
+        else
+                c->rc = gethostbyname2_r(c->key, c->family, &c->he, buffer, size, &c->result, &c->h_error);
+        /* Only ERANGE with NETDB_INTERNAL asks for a larger buffer. */
+        return c->rc == ERANGE && c->h_error == NETDB_INTERNAL ? ERANGE : 0;
+}
+
 enum outcome lookup_hosts(const struct request *req, const struct peer *peer _unused_,
                           struct reply *reply) {
         uint8_t storage[NSS_BUFFER_INITIAL];
         _cleanup_(buf_free) struct buf buf = { 0 }; /* buf_free runs on early returns too */
         int width = wire_host_address_width(req->type);
-        int family = width == 16 ? AF_INET6 : AF_INET;
-        bool by_addr = req->type == REQ_GETHOSTBYADDR || req->type == REQ_GETHOSTBYADDRv6;
-        struct hostent he, *result = NULL;
-        int rc, h_error = 0;
+        struct hosts_call c = {
+                .by_addr = req->type == REQ_GETHOSTBYADDR || req->type == REQ_GETHOSTBYADDRv6,
+                .key = req->key,
+                .family = width == 16 ? AF_INET6 : AF_INET,
+        };
+        int r;
 
         /* Address keys are raw network-order bytes of exactly the width
          * the type names; glibc's client sends nothing else. */
-        if (by_addr && req->key_len != (uint32_t) width)
+        if (c.by_addr && req->key_len != (uint32_t) width)
                 return OUTCOME_MALFORMED;
 
         buf_init(&buf, storage, sizeof(storage), NSS_BUFFER_MAX);
-        for (;;) {
-                if (by_addr)
-                        rc = gethostbyaddr_r(req->key, (socklen_t) width, family, &he, (char *) buf.data,
-                                             buf.cap, &result, &h_error);
-                else
-                        rc = gethostbyname2_r(req->key, family, &he, (char *) buf.data, buf.cap, &result,
-                                              &h_error);
-                if (rc != ERANGE || h_error != NETDB_INTERNAL)
-                        break;
-                if (buf_grow(&buf) < 0)
-                        return nss_buffer_exhausted(req, buf.cap);
-        }
+        r = nss_call_growing(req, &buf, hosts_call, &c);
+        if (r < 0)
+                return outcome_from_error(r);
+        if (c.rc != 0)
+                return hosts_temporary_failure(req, c.rc, c.h_error);
 
-        if (rc != 0)
-                return hosts_temporary_failure(req, rc, h_error);
-
-        if (!result) {
+        if (!c.result) {
                 /* NOTFOUND leaves HOST_NOT_FOUND or NO_DATA; anything
                  * odder is reported as the plain "not found". */
-                if (h_error <= 0)
-                        h_error = HOST_NOT_FOUND;
-                rc = wire_reply_host_not_found(reply, h_error);
-                return rc < 0 ? outcome_from_build_error(rc) : OUTCOME_NOT_FOUND;
+                return outcome_of_reply(wire_reply_host_not_found(reply, c.h_error > 0 ? c.h_error : HOST_NOT_FOUND),
+                                        false);
         }
 
-        rc = wire_reply_hostent(reply, req->type, result);
-        if (rc == -EINVAL) {
+        r = wire_reply_hostent(reply, req->type, c.result);
+        if (r == -EINVAL) {
                 char what[REQUEST_TEXT_MAX];
 
                 /* No addresses, or addresses of another width: glibc nscd
@@ -103,11 +106,9 @@ enum outcome lookup_hosts(const struct request *req, const struct peer *peer _un
                  * misread the other width. It asks NSS itself instead. */
                 request_describe(req, what, sizeof(what));
                 log_warning("%s: NSS returned %s; closing without a reply", what,
-                            result->h_addr_list && result->h_addr_list[0] ? "addresses of another family"
-                                                                          : "an entry without addresses");
+                            c.result->h_addr_list && c.result->h_addr_list[0] ? "addresses of another family"
+                                                                              : "an entry without addresses");
                 return OUTCOME_FALLBACK;
         }
-        if (rc < 0)
-                return outcome_from_build_error(rc);
-        return OUTCOME_FOUND;
+        return outcome_of_reply(r, true);
 }

@@ -3,7 +3,24 @@
 #ifndef NSSRELAY_LOOKUP_HOSTS_H
 #define NSSRELAY_LOOKUP_HOSTS_H
 
+#include <netdb.h>
+#include <stdbool.h>
+
 #include "lookup.h"
+
+/* gethostbyname2_r (by name) or gethostbyaddr_r (by address), as an
+ * nss_call (nss_buffer.h): set the first four fields, then pass it to
+ * nss_call_growing() with hosts_call(). */
+struct hosts_call {
+        bool by_addr;
+        const void *key; /* the name, or the address of 'family' */
+        int family;      /* AF_INET or AF_INET6 */
+        /* What the call returned: */
+        int rc, h_error;
+        struct hostent he;
+        struct hostent *result;
+};
+int hosts_call(void *ctx, char *buffer, size_t size, size_t *need);
 
 /* "TRY_AGAIN" and so on, for log lines. */
 const char *h_errno_name(int h_error);

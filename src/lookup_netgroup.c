@@ -19,60 +19,62 @@
 #include "nss_buffer.h"
 #include "wire_netgroup.h"
 
+/* The next triple of the enumeration setnetgrent() opened. */
+struct triple_call {
+        char *host, *user, *domain;
+        bool got; /* false: the enumeration has ended */
+};
+
+static int call_getnetgrent(void *ctx, char *buffer, size_t size, size_t *need _unused_) {
+        struct triple_call *c = ctx;
+
+        errno = 0;
+        c->got = getnetgrent_r(&c->host, &c->user, &c->domain, buffer, size) == 1;
+        /* A triple longer than the buffer: the module keeps its place and
+         * hands it over on the next call. */
+        return !c->got && errno == ERANGE ? ERANGE : 0;
+}
+
 /* Appends every triple of the enumeration setnetgrent() opened. */
-static enum outcome collect_triples(const struct request *req, const char *name, struct reply *reply,
-                                    size_t *count) {
+static int collect_triples(const struct request *req, const char *name, struct reply *reply, size_t *count) {
         uint8_t storage[NSS_BUFFER_INITIAL];
         _cleanup_(buf_free) struct buf buf;
+        struct triple_call c;
         int r;
 
         buf_init(&buf, storage, sizeof(storage), NSS_BUFFER_MAX);
         for (;;) {
-                char *host, *user, *domain;
-
-                errno = 0;
-                if (getnetgrent_r(&host, &user, &domain, (char *) buf.data, buf.cap) == 1) {
-                        r = wire_netgroup_append_triple(reply, host, user, domain);
-                        if (r < 0) {
-                                if (r == -E2BIG)
-                                        log_warning("netgroup \"%s\": more than %zu bytes of triples; "
-                                                    "closing without a reply", name, REPLY_BODY_MAX);
-                                return outcome_from_build_error(r);
-                        }
-                        (*count)++;
-                        continue;
-                }
-                /* A triple longer than the buffer: the module keeps its
-                 * place and hands it over on the next call. */
-                if (errno != ERANGE)
-                        return OUTCOME_FOUND;
-                if (buf_grow(&buf) < 0)
-                        return nss_buffer_exhausted(req, buf.cap);
+                r = nss_call_growing(req, &buf, call_getnetgrent, &c);
+                if (r < 0 || !c.got)
+                        return r;
+                r = wire_netgroup_append_triple(reply, c.host, c.user, c.domain);
+                if (r == -E2BIG)
+                        log_warning("netgroup \"%s\": more than %zu bytes of triples; closing without a reply",
+                                    name, REPLY_BODY_MAX);
+                if (r < 0)
+                        return r;
+                (*count)++;
         }
 }
 
 enum outcome lookup_netgroup(const struct request *req, const struct peer *peer _unused_,
                              struct reply *reply) {
-        enum outcome outcome;
         const char *name;
         size_t count = 0;
         int r;
 
-        if (wire_parse_netgroup_name(req, &name) != WIRE_OK)
+        if (wire_parse_netgroup_name(req, &name) < 0)
                 return OUTCOME_MALFORMED;
 
         if (setnetgrent(name) != 1) {
                 endnetgrent();
-                r = wire_reply_netgroup(reply, false, 0);
-                return r < 0 ? outcome_from_build_error(r) : OUTCOME_NOT_FOUND;
+                return outcome_of_reply(wire_reply_netgroup(reply, false, 0), false);
         }
-        outcome = collect_triples(req, name, reply, &count);
+        r = collect_triples(req, name, reply, &count);
         endnetgrent();
-        if (outcome != OUTCOME_FOUND)
-                return outcome;
-
-        r = wire_reply_netgroup(reply, true, count);
-        return r < 0 ? outcome_from_build_error(r) : OUTCOME_FOUND;
+        if (r < 0)
+                return outcome_from_error(r);
+        return outcome_of_reply(wire_reply_netgroup(reply, true, count), true);
 }
 
 /* glibc nscd answers INNETGR from the flattened triples it would send
@@ -86,7 +88,7 @@ enum outcome lookup_innetgr(const struct request *req, const struct peer *peer _
         struct innetgr_query q;
         bool found, member = false;
 
-        if (wire_parse_innetgr(req, &q) != WIRE_OK)
+        if (wire_parse_innetgr(req, &q) < 0)
                 return OUTCOME_MALFORMED;
 
         found = setnetgrent(q.netgroup) == 1;
@@ -94,6 +96,5 @@ enum outcome lookup_innetgr(const struct request *req, const struct peer *peer _
         if (found)
                 member = innetgr(q.netgroup, q.host, q.user, q.domain) == 1;
 
-        wire_reply_innetgr(reply, found, member);
-        return found ? OUTCOME_FOUND : OUTCOME_NOT_FOUND;
+        return outcome_of_reply(wire_reply_innetgr(reply, found, member), found);
 }

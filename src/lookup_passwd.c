@@ -4,8 +4,8 @@
 #include <pwd.h>
 
 #include "bounds.h"
-#include "log.h"
 #include "lookup.h"
+#include "macro.h"
 #include "nss_buffer.h"
 #include "wire_users.h"
 
@@ -16,7 +16,7 @@ struct passwd_query {
         struct passwd *result;
 };
 
-static int call_getpw(void *ctx, char *buffer, size_t size) {
+static int call_getpw(void *ctx, char *buffer, size_t size, size_t *need _unused_) {
         struct passwd_query *q = ctx;
 
         if (q->req->type == REQ_GETPWBYUID)
@@ -31,18 +31,12 @@ enum outcome lookup_passwd(const struct request *req, const struct peer *peer _u
         struct passwd_query q = { .req = req };
         int r;
 
-        if (req->type == REQ_GETPWBYUID && wire_parse_id(req, &q.uid) != WIRE_OK)
+        if (req->type == REQ_GETPWBYUID && wire_parse_id(req, &q.uid) < 0)
                 return OUTCOME_MALFORMED;
 
         buf_init(&buf, storage, sizeof(storage), NSS_BUFFER_MAX);
-        r = nss_call_growing(req, &buf, call_getpw, &q);
-        if (r == -E2BIG)
-                return OUTCOME_TOO_LARGE;
+        r = nss_call_entry(req, &buf, call_getpw, &q);
         if (r < 0)
-                q.result = NULL;
-
-        r = wire_reply_passwd(reply, q.result);
-        if (r < 0)
-                return outcome_from_build_error(r);
-        return q.result ? OUTCOME_FOUND : OUTCOME_NOT_FOUND;
+                return outcome_from_error(r);
+        return outcome_of_reply(wire_reply_passwd(reply, q.result), q.result != NULL);
 }

@@ -17,7 +17,7 @@ struct service_call {
         struct servent *result;
 };
 
-static int call_getserv(void *ctx, char *buffer, size_t size) {
+static int call_getserv(void *ctx, char *buffer, size_t size, size_t *need _unused_) {
         struct service_call *c = ctx;
 
         if (c->req->type == REQ_GETSERVBYPORT)
@@ -33,7 +33,7 @@ enum outcome lookup_services(const struct request *req, const struct peer *peer 
         struct service_call c = { .req = req, .query = &q };
         int r;
 
-        if (wire_parse_service_query(req, &q) != WIRE_OK)
+        if (wire_parse_service_query(req, &q) < 0)
                 return OUTCOME_MALFORMED;
 
         /* No service lives on port 0, and some modules answer it with an
@@ -46,15 +46,10 @@ enum outcome lookup_services(const struct request *req, const struct peer *peer 
         }
 
         buf_init(&buf, storage, sizeof(storage), NSS_BUFFER_MAX);
-        r = nss_call_growing(req, &buf, call_getserv, &c);
-        if (r == -E2BIG)
-                return OUTCOME_TOO_LARGE;
+        r = nss_call_entry(req, &buf, call_getserv, &c);
         if (r < 0)
-                c.result = NULL;
+                return outcome_from_error(r);
 
 reply:
-        r = wire_reply_service(reply, c.result);
-        if (r < 0)
-                return outcome_from_build_error(r);
-        return c.result ? OUTCOME_FOUND : OUTCOME_NOT_FOUND;
+        return outcome_of_reply(wire_reply_service(reply, c.result), c.result != NULL);
 }

@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Small helpers shared by every file: cleanup attributes and array sizes. */
+/* Small helpers shared by every file: cleanup attributes, array sizes and
+ * the usage exit status. */
 #ifndef NSSRELAY_MACRO_H
 #define NSSRELAY_MACRO_H
 
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
+
+/* The exit status of every program here for a bad command line, after a
+ * one-line message on stderr (errx(3)). */
+#define EXIT_USAGE 2
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 

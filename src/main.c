@@ -3,6 +3,7 @@
  *
  * systemd accepts each connection on /run/nscd/socket and starts one
  * nssrelay for it (nssrelay.socket, Accept=yes). */
+#include <err.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -17,8 +18,6 @@
 #include "template.h"
 #include "transport.h"
 #include "watchdog.h"
-
-#define EXIT_USAGE 2
 
 static void print_help(void) {
         printf("Usage: nssrelay [--log=LEVEL] [--netns=client|server] [--confine=yes|no]\n"
@@ -48,8 +47,7 @@ static void print_help(void) {
 }
 
 static _noreturn_ void usage_error(const char *problem, const char *arg) {
-        fprintf(stderr, "nssrelay: %s '%s' (see nssrelay --help)\n", problem, arg);
-        exit(EXIT_USAGE);
+        errx(EXIT_USAGE, "%s '%s' (see nssrelay --help)", problem, arg);
 }
 
 static enum netns_mode parse_netns(const char *value, const char *source) {
@@ -57,8 +55,7 @@ static enum netns_mode parse_netns(const char *value, const char *source) {
                 return NETNS_CLIENT;
         if (strcmp(value, "server") == 0)
                 return NETNS_SERVER;
-        fprintf(stderr, "nssrelay: %s=%s: expected client or server\n", source, value);
-        exit(EXIT_USAGE);
+        errx(EXIT_USAGE, "%s=%s: expected client or server", source, value);
 }
 
 static bool parse_yes_no(const char *value, const char *source) {
@@ -66,8 +63,7 @@ static bool parse_yes_no(const char *value, const char *source) {
                 return true;
         if (strcmp(value, "no") == 0)
                 return false;
-        fprintf(stderr, "nssrelay: %s=%s: expected yes or no\n", source, value);
-        exit(EXIT_USAGE);
+        errx(EXIT_USAGE, "%s=%s: expected yes or no", source, value);
 }
 
 static unsigned parse_count(const char *value, const char *option) {
@@ -76,21 +72,16 @@ static unsigned parse_count(const char *value, const char *option) {
 
         errno = 0;
         v = strtoul(value, &end, 10);
-        if (errno != 0 || end == value || *end != '\0' || value[0] == '-' || v < 1 || v > 65536) {
-                fprintf(stderr, "nssrelay: %s=%s: expected a number from 1 to 65536\n", option, value);
-                exit(EXIT_USAGE);
-        }
+        if (errno != 0 || end == value || *end != '\0' || value[0] == '-' || v < 1 || v > 65536)
+                errx(EXIT_USAGE, "%s=%s: expected a number from 1 to 65536", option, value);
         return (unsigned) v;
 }
 
 static int parse_log_level(const char *value, const char *source) {
         int level = log_setting_from_string(value);
 
-        if (level < 0) {
-                fprintf(stderr, "nssrelay: %s=%s: expected error, warning, requests or debug\n", source,
-                        value);
-                exit(EXIT_USAGE);
-        }
+        if (level < 0)
+                errx(EXIT_USAGE, "%s=%s: expected error, warning, requests or debug", source, value);
         return level;
 }
 
@@ -116,6 +107,9 @@ int main(int argc, char *argv[]) {
         bool as_template = false, as_pool_worker = false;
         char why[512];
         int c, fd;
+
+        /* Our name in errx()'s messages, whatever argv[0] says. */
+        program_invocation_short_name = (char *) "nssrelay";
 
         /* The diagnostic client; the serving path below is untouched. */
         if (argc >= 2 && strcmp(argv[1], "query") == 0)
@@ -184,9 +178,7 @@ int main(int argc, char *argv[]) {
                 return pool_worker_main(&opts);
 
         fd = transport_acquire(why, sizeof(why));
-        if (fd < 0) {
-                fprintf(stderr, "nssrelay: %s\n", why);
-                return EXIT_USAGE;
-        }
+        if (fd < 0)
+                errx(EXIT_USAGE, "%s", why);
         return serve_connection(fd, start_usec, &opts);
 }

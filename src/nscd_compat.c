@@ -8,9 +8,9 @@
  * the answers and exit codes they expect, and nothing waits past a
  * deadline when nobody answers. Options are handled in order and the
  * first -i or -K ends the program, as with nscd. */
+#include <err.h>
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,26 +19,15 @@
 
 #include "client.h"
 #include "macro.h"
+#include "timeutil.h"
 #include "wire.h"
 
-/* nscd's own exit codes, which callers may test. */
+/* nscd's own exit codes, which callers may test; any other bad usage is
+ * EXIT_USAGE. */
 #define EXIT_NSCD_USAGE 64   /* argp's EX_USAGE: -i with an unknown database */
 #define EXIT_NSCD_NOT_ROOT 4 /* -i or -K from anyone but root */
-#define EXIT_USAGE 2         /* any other bad usage */
 
-static const char *program = "nssrelay-nscd";
 static const char *socket_path = CLIENT_DEFAULT_SOCKET;
-
-_printf_(2, 3) static _noreturn_ void die(int status, const char *fmt, ...) {
-        va_list ap;
-
-        fprintf(stderr, "%s: ", program);
-        va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
-        va_end(ap);
-        fputc('\n', stderr);
-        exit(status);
-}
 
 static void print_help(void) {
         printf("Usage: %s [OPTION...]\n"
@@ -60,30 +49,44 @@ static void print_help(void) {
                "4 for -i or -K from a user other than root, 64 for -i with an unknown table,\n"
                "2 for other bad usage. Every exchange gives up after %d seconds.\n"
                "See nssrelay-nscd(8).\n",
-               program, socket_path, CLIENT_DEFAULT_TIMEOUT_MS / 1000);
+               program_invocation_short_name, socket_path, CLIENT_DEFAULT_TIMEOUT_MS / 1000);
 }
 
-/* Sends one request; with want > 0, reads up to that many reply bytes. */
-static enum client_result exchange(enum request_type type, const char *key, bool read_reply, size_t want,
-                                   struct buf *reply) {
-        uint8_t request[NSCD_REQUEST_HEADER_SIZE + NSCD_MAX_KEY_LEN];
-        size_t key_len = key ? strlen(key) + 1 : 0;
-        const int32_t header[3] = { NSCD_VERSION, (int32_t) type, (int32_t) key_len };
+/* Why an exchange failed, for messages. */
+enum failure {
+        FAILED_CONNECT,  /* connect() failed */
+        FAILED_EXCHANGE, /* sending or reading failed */
+};
 
-        memcpy(request, header, sizeof(header));
-        if (key_len)
-                memcpy(request + sizeof(header), key, key_len);
-        return client_exchange(socket_path, request, sizeof(header) + key_len, read_reply, want, reply,
-                               client_now_usec() + CLIENT_DEFAULT_TIMEOUT_MS * 1000ull);
+/* Sends one request (key NULL: none); with want > 0, reads up to that
+ * many reply bytes. Returns 0 or a negative errno, with *failed saying in
+ * which step. */
+static int exchange(enum request_type type, const char *key, bool read_reply, size_t want, struct buf *reply,
+                    enum failure *failed) {
+        uint64_t deadline = now_usec() + CLIENT_DEFAULT_TIMEOUT_MS * 1000ull;
+        uint8_t bytes[NSCD_REQUEST_MAX_SIZE];
+        struct request req;
+        int r;
+
+        *failed = FAILED_EXCHANGE;
+        r = key ? wire_request_init_text(&req, type, key) : wire_request_init(&req, type, NULL, 0);
+        if (r < 0)
+                return r;
+        *failed = FAILED_CONNECT;
+        _cleanup_close_ int fd = client_connect(socket_path, deadline);
+        if (fd < 0)
+                return fd;
+        *failed = FAILED_EXCHANGE;
+        return client_exchange(fd, bytes, wire_build_request(&req, bytes), read_reply, want, reply, deadline);
 }
 
-static _noreturn_ void unreachable(enum client_result r) {
-        if (r == CLIENT_NO_SOCKET)
-                die(EXIT_FAILURE, "cannot connect to %s: %s", socket_path, strerror(errno));
-        if (r == CLIENT_TIMEOUT)
-                die(EXIT_FAILURE, "no answer from %s within %d seconds", socket_path,
-                    CLIENT_DEFAULT_TIMEOUT_MS / 1000);
-        die(EXIT_FAILURE, "talking to %s failed: %s", socket_path, strerror(errno));
+static _noreturn_ void unreachable(int r, enum failure failed) {
+        if (r == -ETIMEDOUT)
+                errx(EXIT_FAILURE, "no answer from %s within %d seconds", socket_path,
+                     CLIENT_DEFAULT_TIMEOUT_MS / 1000);
+        if (failed == FAILED_CONNECT)
+                errx(EXIT_FAILURE, "cannot connect to %s: %s", socket_path, strerror(-r));
+        errx(EXIT_FAILURE, "talking to %s failed: %s", socket_path, strerror(-r));
 }
 
 /* nscd -i: checks the name, then root, then sends INVALIDATE and reads
@@ -91,89 +94,99 @@ static _noreturn_ void unreachable(enum client_result r) {
  * systemd read it ("older nscd"). */
 static _noreturn_ void invalidate(const char *db) {
         uint8_t storage[8];
+        enum failure failed;
         struct buf reply;
         int32_t answer = 0;
+        int r;
 
         if (database_from_name(db) == DB_NONE)
-                die(EXIT_NSCD_USAGE, "'%s' is not a known database (passwd, group, hosts, services, netgroup)", db);
+                errx(EXIT_NSCD_USAGE, "'%s' is not a known database (passwd, group, hosts, services, netgroup)", db);
         if (getuid() != 0)
-                die(EXIT_NSCD_NOT_ROOT, "Only root is allowed to use this option!");
+                errx(EXIT_NSCD_NOT_ROOT, "Only root is allowed to use this option!");
 
         buf_init(&reply, storage, sizeof(storage), sizeof(storage));
-        enum client_result r = exchange(REQ_INVALIDATE, db, true, sizeof(answer), &reply);
-        if (r != CLIENT_OK)
-                unreachable(r);
+        r = exchange(REQ_INVALIDATE, db, true, sizeof(answer), &reply, &failed);
+        if (r < 0)
+                unreachable(r, failed);
         if (reply.len != 0 && reply.len != sizeof(answer))
-                die(EXIT_FAILURE, "cannot read invalidate ACK: %zu bytes", reply.len);
+                errx(EXIT_FAILURE, "cannot read invalidate ACK: %zu bytes", reply.len);
         if (reply.len == sizeof(answer))
                 memcpy(&answer, reply.data, sizeof(answer));
         if (answer != 0)
-                die(EXIT_FAILURE, "invalidation failed: %s", strerror(answer));
+                errx(EXIT_FAILURE, "invalidation failed: %s", strerror(answer));
         exit(EXIT_SUCCESS);
 }
 
 /* nscd -K: the daemon reads SHUTDOWN and answers nothing. */
 static _noreturn_ void shutdown_daemon(void) {
+        enum failure failed;
+        int r;
+
         if (getuid() != 0)
-                die(EXIT_NSCD_NOT_ROOT, "Only root is allowed to use this option!");
-        enum client_result r = exchange(REQ_SHUTDOWN, NULL, false, 0, NULL);
-        if (r != CLIENT_OK)
-                unreachable(r);
+                errx(EXIT_NSCD_NOT_ROOT, "Only root is allowed to use this option!");
+        r = exchange(REQ_SHUTDOWN, NULL, false, 0, NULL, &failed);
+        if (r < 0)
+                unreachable(r, failed);
         exit(EXIT_SUCCESS);
 }
 
 /* Whether the socket answers a lookup: GETPWBYUID 0 has an answer (found
- * or not) from any nscd and touches nothing. Returns the milliseconds it
- * took, or -1 with *why set. */
-static double probe(const char **why) {
+ * or not) from any nscd and touches nothing. Returns 0 with the
+ * milliseconds it took in *ms, or a negative errno with *why set. */
+static int probe(double *ms, const char **why) {
         uint8_t storage[4096];
+        uint64_t start = now_usec();
+        enum failure failed;
         struct buf reply;
-        uint64_t start = client_now_usec();
+        int r;
 
         buf_init(&reply, storage, sizeof(storage), sizeof(storage));
-        enum client_result r = exchange(REQ_GETPWBYUID, "0", true, 0, &reply);
-        if (r == CLIENT_OK && reply.len == 0) {
+        r = exchange(REQ_GETPWBYUID, "0", true, 0, &reply, &failed);
+        if (r == -E2BIG) /* more than a passwd reply, but an answer */
+                r = 0;
+        else if (r == 0 && reply.len == 0) {
                 *why = "it closed the connection without answering";
-                return -1;
+                return -ENODATA;
         }
-        if (r == CLIENT_NO_SOCKET) {
-                *why = strerror(errno);
-                return -1;
+        if (r < 0) {
+                *why = r == -ETIMEDOUT ? "no answer within the timeout"
+                       : failed == FAILED_CONNECT ? strerror(-r)
+                                                  : "I/O error";
+                return r;
         }
-        if (r != CLIENT_OK && r != CLIENT_TOO_LARGE) {
-                *why = client_result_name(r);
-                return -1;
-        }
-        return (double) (client_now_usec() - start) / 1000.0;
+        *ms = (double) (now_usec() - start) / 1000.0;
+        return 0;
 }
 
 /* nscd -g prints glibc nscd's cache statistics; nssrelay has none, so it
  * says what it is and whether the socket works. */
 static _noreturn_ void statistics(void) {
         const char *why = NULL;
-        double ms = probe(&why);
+        double ms = 0;
+        int r = probe(&ms, &why);
 
         printf("nssrelay %s: a non-caching nscd service\n"
                "cache: none; every lookup asks this system's NSS modules afresh\n"
                "socket: %s\n",
                PACKAGE_VERSION, socket_path);
-        if (ms < 0)
+        if (r < 0)
                 printf("socket answers: no (%s)\n", why);
         else
                 printf("socket answers: yes (a passwd lookup took %.1f ms)\n", ms);
-        exit(ms < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
+        exit(r < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
 }
 
 /* nscd with no action starts the daemon. There is none to start; say so,
  * and succeed when the socket works, as a started nscd would. */
 static _noreturn_ void start_daemon(void) {
         const char *why = NULL;
+        double ms;
 
-        if (probe(&why) < 0)
-                die(EXIT_FAILURE, "%s does not answer (%s); nssrelay is started by systemd through "
-                    "nssrelay.socket, not by this command", socket_path, why);
-        fprintf(stderr, "%s: nothing to start: systemd runs nssrelay for each connection to %s "
-                "(nssrelay.socket)\n", program, socket_path);
+        if (probe(&ms, &why) < 0)
+                errx(EXIT_FAILURE, "%s does not answer (%s); nssrelay is started by systemd through "
+                     "nssrelay.socket, not by this command", socket_path, why);
+        warnx("nothing to start: systemd runs nssrelay for each connection to %s (nssrelay.socket)",
+              socket_path);
         exit(EXIT_SUCCESS);
 }
 
@@ -197,10 +210,11 @@ int main(int argc, char *argv[]) {
         bool get_stats = false;
         int c;
 
-        if (argv[0] && *argv[0]) {
-                const char *slash = strrchr(argv[0], '/');
-                program = slash ? slash + 1 : argv[0];
-        }
+        /* Our name in messages, errx()'s included: nssrelay-nscd, or nscd
+         * when installed as that. glibc sets it from argv[0], which may be
+         * empty. */
+        if (!*program_invocation_short_name)
+                program_invocation_short_name = (char *) "nssrelay-nscd";
         if (env && *env)
                 socket_path = env;
 
@@ -221,26 +235,29 @@ int main(int argc, char *argv[]) {
                 case 'S':
                         break;
                 case 'p':
-                        die(EXIT_FAILURE, "nssrelay keeps no cache, so there is no cache file to print");
+                        errx(EXIT_FAILURE, "nssrelay keeps no cache, so there is no cache file to print");
                 case 'h':
                         print_help();
                         return 0;
                 case 'V':
-                        printf("%s (nssrelay) %s\n", program, PACKAGE_VERSION);
+                        printf("%s (nssrelay) %s\n", program_invocation_short_name, PACKAGE_VERSION);
                         return 0;
                 case ':':
-                        die(EXIT_USAGE, "option '%s' needs a value (see %s --help)", argv[optind - 1], program);
+                        errx(EXIT_USAGE, "option '%s' needs a value (see %s --help)", argv[optind - 1],
+                             program_invocation_short_name);
                 case '?':
                         /* getopt says '?' for -? itself and for unknown options. */
                         if (strcmp(argv[optind - 1], "-?") == 0) {
                                 print_help();
                                 return 0;
                         }
-                        die(EXIT_USAGE, "unknown option '%s' (see %s --help)", argv[optind - 1], program);
+                        errx(EXIT_USAGE, "unknown option '%s' (see %s --help)", argv[optind - 1],
+                             program_invocation_short_name);
                 }
         }
         if (optind < argc)
-                die(EXIT_USAGE, "unexpected argument '%s' (see %s --help)", argv[optind], program);
+                errx(EXIT_USAGE, "unexpected argument '%s' (see %s --help)", argv[optind],
+                     program_invocation_short_name);
         if (get_stats)
                 statistics();
         start_daemon();

@@ -7,15 +7,6 @@
 #include "log.h"
 #include "request_text.h"
 
-enum outcome nss_buffer_exhausted(const struct request *req, size_t size) {
-        char what[REQUEST_TEXT_MAX];
-
-        request_describe(req, what, sizeof(what));
-        log_warning("%s: NSS still wants a larger buffer than %zu bytes; closing without a reply",
-                    what, size);
-        return OUTCOME_TOO_LARGE;
-}
-
 void nss_report_error(const struct request *req, int error) {
         char what[REQUEST_TEXT_MAX];
 
@@ -33,16 +24,34 @@ void nss_report_error(const struct request *req, int error) {
 }
 
 int nss_call_growing(const struct request *req, struct buf *buf, nss_call *call, void *ctx) {
-        int r;
+        for (;;) {
+                size_t need = 0;
+                int r = call(ctx, (char *) buf->data, buf->cap, &need);
 
-        while ((r = call(ctx, (char *) buf->data, buf->cap)) == ERANGE)
-                if (buf_grow(buf) < 0) {
-                        nss_buffer_exhausted(req, buf->cap);
-                        return -E2BIG;
+                if (r != ERANGE)
+                        return r;
+                /* Some calls say how much they need (it may still grow
+                 * before the next call); the rest get twice as much. NSS
+                 * buffers are empty (len 0), so reserving is sizing. */
+                r = need > buf->cap ? buf_reserve(buf, need) : buf_grow(buf);
+                if (r == -E2BIG) {
+                        char what[REQUEST_TEXT_MAX];
+
+                        request_describe(req, what, sizeof(what));
+                        log_warning("%s: NSS still wants a larger buffer than %zu bytes; closing without a reply",
+                                    what, buf->cap);
                 }
-        if (r != 0) {
-                nss_report_error(req, r);
-                return -ENOENT;
+                if (r < 0)
+                        return r;
         }
-        return 0;
+}
+
+int nss_call_entry(const struct request *req, struct buf *buf, nss_call *call, void *ctx) {
+        int r = nss_call_growing(req, buf, call, ctx);
+
+        if (r > 0) {
+                nss_report_error(req, r);
+                return 0;
+        }
+        return r;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* What every lookup does when NSS answers with something other than an
- * entry: a buffer that will not grow further, or an error code. */
+/* The one ERANGE loop: every NSS call that fills a caller's buffer, and
+ * what a lookup does when NSS answers with something other than an
+ * entry. */
 #ifndef NSSRELAY_NSS_BUFFER_H
 #define NSSRELAY_NSS_BUFFER_H
 
@@ -9,19 +10,26 @@
 #include "buf.h"
 #include "lookup.h"
 
-/* One call of a getXXX_r function, with 'buffer' of 'size' bytes. Returns
- * what the function returns: 0, ERANGE or another error number. */
-typedef int nss_call(void *ctx, char *buffer, size_t size);
+/* One call of an NSS function with 'buffer' of 'size' bytes, keeping its
+ * results in ctx. Returns ERANGE when the function wants a larger buffer
+ * (setting *need when it says how large), else 0 or the error number the
+ * call ended with. Calls that report ERANGE otherwise (through h_errno
+ * or an nss_status) translate it, so that each says "larger, please" in
+ * its own way in one place. */
+typedef int nss_call(void *ctx, char *buffer, size_t size, size_t *need);
 
-/* Calls call(ctx, ...) with buf's storage, doubling buf on every ERANGE up
- * to its bound. Returns 0 when the call answered (an entry, or none: the
- * caller's result says which); -ENOENT when it failed otherwise (logged,
- * and to be answered "not found"); -E2BIG when the bound was reached
- * (logged; the connection is closed). */
+/* Calls call(ctx, ...) with buf's storage, growing buf (doubling it, or to
+ * *need) on every ERANGE up to its bound. Returns what the last call
+ * returned (0 or an error number other than ERANGE); -E2BIG, logged,
+ * once the bound is reached (the connection is then closed without a
+ * reply); or -ENOMEM. */
 int nss_call_growing(const struct request *req, struct buf *buf, nss_call *call, void *ctx);
 
-/* Logs that ERANGE persisted up to the bound; the connection is closed. */
-enum outcome nss_buffer_exhausted(const struct request *req, size_t size);
+/* For the getXXX_r functions that return an error number (passwd, group,
+ * services): nss_call_growing(), then an error logged (nss_report_error())
+ * and answered "not found". Returns 0 (the call's result says whether it
+ * found an entry), -E2BIG or -ENOMEM. */
+int nss_call_entry(const struct request *req, struct buf *buf, nss_call *call, void *ctx);
 
 /* Logs an error code from a getXXX_r call. The reply is "not found", as
  * glibc nscd answers: ENOENT and friends are how some modules say it, and

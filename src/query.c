@@ -6,9 +6,9 @@
 #include "query.h"
 
 #include <arpa/inet.h>
+#include <err.h>
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,43 +17,194 @@
 #include "client.h"
 #include "macro.h"
 #include "request_text.h"
+#include "timeutil.h"
 #include "wire.h"
 #include "wire_decode.h"
 
 #define EXIT_NO_REPLY 1
-#define EXIT_USAGE 2
 
 /* A reply can be as large as a header and REPLY_BODY_MAX (bounds.h), and
  * a byte more tells that it was larger. */
 #define QUERY_REPLY_MAX (NSCD_MAX_REPLY_HEADER_SIZE + 16u * 1024 * 1024 + 1)
 
-struct query {
+/* A bad command line: one line on stderr, exit status 2. */
+#define usage(fmt, ...) errx(EXIT_USAGE, fmt " (see nssrelay query --help)", ##__VA_ARGS__)
+
+/* One form of `nssrelay query DB KEY...`: the request it sends and how
+ * its arguments become the key. */
+struct form {
+        const char *name;
+        const char *syntax;      /* the KEY arguments, for --help */
+        const char *help;
         enum request_type type;
-        uint8_t key[NSCD_MAX_KEY_LEN + 1];
-        size_t key_len;
+        enum request_type type2; /* by number (passwd, group, services), or IPv6 (addr) */
+        int min_args, max_args;
+        void (*set_key)(struct request *req, const struct form *f, char **args, int nargs);
+};
+
+static bool all_digits(const char *s) {
+        if (!*s)
+                return false;
+        for (; *s; s++)
+                if (*s < '0' || *s > '9')
+                        return false;
+        return true;
+}
+
+static void set_text(struct request *req, enum request_type type, const char *text) {
+        if (wire_request_init_text(req, type, text) < 0)
+                usage("key longer than %d bytes", NSCD_MAX_KEY_LEN - 1);
+}
+
+static void key_text(struct request *req, const struct form *f, char **args, int nargs _unused_) {
+        set_text(req, f->type, args[0]);
+}
+
+static void key_name_or_id(struct request *req, const struct form *f, char **args, int nargs _unused_) {
+        set_text(req, all_digits(args[0]) ? f->type2 : f->type, args[0]);
+}
+
+static void key_none(struct request *req, const struct form *f, char **args _unused_, int nargs _unused_) {
+        (void) wire_request_init(req, f->type, NULL, 0);
+}
+
+static void key_address(struct request *req, const struct form *f, char **args, int nargs _unused_) {
+        uint8_t addr[16];
+
+        if (inet_pton(AF_INET, args[0], addr) == 1)
+                (void) wire_request_init(req, f->type, addr, 4);
+        else if (inet_pton(AF_INET6, args[0], addr) == 1)
+                (void) wire_request_init(req, f->type2, addr, 16);
+        else
+                usage("'%s' is not an IPv4 or IPv6 address", args[0]);
+}
+
+/* Copies what comes before an optional "/PROTO" into number; false if
+ * that is empty or too long to be a port. */
+static bool leading_number(const char *arg, char number[static 16]) {
+        size_t n = strcspn(arg, "/");
+
+        if (n == 0 || n >= 16)
+                return false;
+        memcpy(number, arg, n);
+        number[n] = '\0';
+        return true;
+}
+
+/* "NUMBER[/PROTO]" as glibc's client sends it: the port in network order. */
+static void key_port(struct request *req, const struct form *f, char **args, int nargs _unused_) {
+        const char *arg = args[0], *slash = strchr(arg, '/');
+        char number[16], text[NSCD_MAX_KEY_LEN];
+        unsigned long port;
+
+        if (!leading_number(arg, number))
+                usage("bad port '%s': expected NUMBER[/PROTO]", arg);
+        port = strtoul(number, NULL, 10);
+        if (!all_digits(number) || port > 65535)
+                usage("bad port '%s': expected 0 to 65535", arg);
+        if ((size_t) snprintf(text, sizeof(text), "%u/%s", (unsigned) htons((uint16_t) port),
+                              slash ? slash + 1 : "") >= sizeof(text))
+                usage("key longer than %d bytes", NSCD_MAX_KEY_LEN - 1);
+        set_text(req, f->type2, text);
+}
+
+/* "NAME[/PROTO]", or a port as for key_port(). */
+static void key_service(struct request *req, const struct form *f, char **args, int nargs) {
+        char number[16], text[NSCD_MAX_KEY_LEN];
+
+        if (leading_number(args[0], number) && all_digits(number)) {
+                key_port(req, f, args, nargs);
+                return;
+        }
+        /* The name ends at the last '/', so a name alone gets one. */
+        if ((size_t) snprintf(text, sizeof(text), "%s%s", args[0], strchr(args[0], '/') ? "" : "/") >=
+            sizeof(text))
+                usage("key longer than %d bytes", NSCD_MAX_KEY_LEN - 1);
+        set_text(req, f->type, text);
+}
+
+/* "NETGROUP\0" then "\x01VALUE\0" or "\0" for each of host, user, domain. */
+static void key_innetgr(struct request *req, const struct form *f, char **args, int nargs) {
+        char key[NSCD_MAX_KEY_LEN];
+        size_t len = strlen(args[0]) + 1;
+
+        if (len > sizeof(key))
+                usage("key longer than %d bytes", NSCD_MAX_KEY_LEN);
+        memcpy(key, args[0], len);
+        for (int i = 1; i < 4; i++) {
+                const char *v = i < nargs && strcmp(args[i], "-") != 0 ? args[i] : NULL;
+                size_t vlen = v ? strlen(v) + 1 : 0;
+
+                if (len + 1 + vlen > sizeof(key))
+                        usage("key longer than %d bytes", NSCD_MAX_KEY_LEN);
+                if (!v) {
+                        key[len++] = '\0';
+                        continue;
+                }
+                key[len++] = '\x01';
+                memcpy(key + len, v, vlen);
+                len += vlen;
+        }
+        (void) wire_request_init(req, f->type, key, len);
+}
+
+static enum nscd_database database_arg(const char *arg) {
+        enum nscd_database db = database_from_name(arg);
+
+        if (db == DB_NONE)
+                usage("unknown database '%s': passwd, group, hosts, services or netgroup", arg);
+        return db;
+}
+
+static void key_database(struct request *req, const struct form *f, char **args, int nargs _unused_) {
+        (void) database_arg(args[0]);
+        set_text(req, f->type, args[0]);
+}
+
+static void key_getfd(struct request *req, const struct form *f _unused_, char **args, int nargs _unused_) {
+        set_text(req, database_getfd_type(database_arg(args[0])), args[0]);
+}
+
+static const struct form forms[] = {
+        { "passwd", "NAME|UID", "GETPWBYNAME or GETPWBYUID", REQ_GETPWBYNAME, REQ_GETPWBYUID, 1, 1,
+          key_name_or_id },
+        { "group", "NAME|GID", "GETGRBYNAME or GETGRBYGID", REQ_GETGRBYNAME, REQ_GETGRBYGID, 1, 1,
+          key_name_or_id },
+        { "initgroups", "USER", "INITGROUPS", REQ_INITGROUPS, REQ_INITGROUPS, 1, 1, key_text },
+        { "hosts", "NAME", "GETHOSTBYNAME (IPv4)", REQ_GETHOSTBYNAME, REQ_GETHOSTBYNAME, 1, 1, key_text },
+        { "hostsv6", "NAME", "GETHOSTBYNAMEv6", REQ_GETHOSTBYNAMEv6, REQ_GETHOSTBYNAMEv6, 1, 1, key_text },
+        { "addr", "ADDRESS", "GETHOSTBYADDR or GETHOSTBYADDRv6", REQ_GETHOSTBYADDR, REQ_GETHOSTBYADDRv6, 1, 1,
+          key_address },
+        { "ai", "NAME", "GETAI (getaddrinfo)", REQ_GETAI, REQ_GETAI, 1, 1, key_text },
+        { "services", "NAME[/PROTO]", "GETSERVBYNAME; a number is a port, as for getent", REQ_GETSERVBYNAME,
+          REQ_GETSERVBYPORT, 1, 1, key_service },
+        { "port", "NUMBER[/PROTO]", "GETSERVBYPORT", REQ_GETSERVBYPORT, REQ_GETSERVBYPORT, 1, 1, key_port },
+        { "netgroup", "NAME", "GETNETGRENT", REQ_GETNETGRENT, REQ_GETNETGRENT, 1, 1, key_text },
+        { "innetgr", "NETGROUP [HOST [USER [DOMAIN]]]", "INNETGR; '-' or a missing argument means any",
+          REQ_INNETGR, REQ_INNETGR, 1, 4, key_innetgr },
+        { "invalidate", "DB", "INVALIDATE (only root gets an answer)", REQ_INVALIDATE, REQ_INVALIDATE, 1, 1,
+          key_database },
+        { "getfd", "DB", "GETFDPW, GETFDGR, GETFDHST, GETFDSERV or GETFDNETGR", REQ_GETFDPW, REQ_GETFDPW, 1, 1,
+          key_getfd },
+        { "statistics", "", "GETSTAT", REQ_GETSTAT, REQ_GETSTAT, 0, 0, key_none },
+        { "shutdown", "", "SHUTDOWN (only root; no reply expected)", REQ_SHUTDOWN, REQ_SHUTDOWN, 0, 0, key_none },
 };
 
 static void print_help(void) {
         printf("Usage: nssrelay query [OPTIONS] DB KEY...\n"
                "Send one request to the nscd socket and print the reply as the daemon sent it.\n"
-               "\n"
-               "  passwd NAME|UID          GETPWBYNAME or GETPWBYUID\n"
-               "  group NAME|GID           GETGRBYNAME or GETGRBYGID\n"
-               "  initgroups USER          INITGROUPS\n"
-               "  hosts NAME               GETHOSTBYNAME (IPv4)\n"
-               "  hostsv6 NAME             GETHOSTBYNAMEv6\n"
-               "  addr ADDRESS             GETHOSTBYADDR or GETHOSTBYADDRv6\n"
-               "  ai NAME                  GETAI (getaddrinfo)\n"
-               "  services NAME[/PROTO]    GETSERVBYNAME; a number is a port, as for getent\n"
-               "  port NUMBER[/PROTO]      GETSERVBYPORT\n"
-               "  netgroup NAME            GETNETGRENT\n"
-               "  innetgr NETGROUP [HOST [USER [DOMAIN]]]\n"
-               "                           INNETGR; '-' or a missing argument means any\n"
-               "  invalidate DB            INVALIDATE (only root gets an answer)\n"
-               "  getfd DB                 GETFDPW, GETFDGR, GETFDHST, GETFDSERV or GETFDNETGR\n"
-               "  statistics               GETSTAT\n"
-               "  shutdown                 SHUTDOWN (only root; no reply expected)\n"
-               "\n"
+               "\n");
+        for (size_t i = 0; i < ELEMENTSOF(forms); i++) {
+                char form[64];
+
+                snprintf(form, sizeof(form), "%s%s%s", forms[i].name, *forms[i].syntax ? " " : "",
+                         forms[i].syntax);
+                if (strlen(form) < 25)
+                        printf("  %-25s%s\n", form, forms[i].help);
+                else
+                        printf("  %s\n%27s%s\n", form, "", forms[i].help);
+        }
+        printf("\n"
                "Options:\n"
                "  -s, --socket=PATH   the socket (default %s)\n"
                "  -t, --timeout=SEC   give up after SEC seconds (default %d)\n"
@@ -65,167 +216,25 @@ static void print_help(void) {
                CLIENT_DEFAULT_SOCKET, CLIENT_DEFAULT_TIMEOUT_MS / 1000);
 }
 
-_printf_(1, 2) static _noreturn_ void usage(const char *fmt, ...) {
-        va_list ap;
-
-        fprintf(stderr, "nssrelay query: ");
-        va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
-        va_end(ap);
-        fprintf(stderr, " (see nssrelay query --help)\n");
-        exit(EXIT_USAGE);
-}
-
-static bool all_digits(const char *s) {
-        if (!*s)
-                return false;
-        for (; *s; s++)
-                if (*s < '0' || *s > '9')
-                        return false;
-        return true;
-}
-
-static void set_text_key(struct query *q, enum request_type type, const char *text) {
-        size_t n = strlen(text) + 1;
-
-        if (n > NSCD_MAX_KEY_LEN)
-                usage("key longer than %d bytes", NSCD_MAX_KEY_LEN - 1);
-        q->type = type;
-        memcpy(q->key, text, n);
-        q->key_len = n;
-}
-
-static enum request_type getfd_type(const char *db) {
-        static const enum request_type types[DB_COUNT] = {
-                [DB_PASSWD] = REQ_GETFDPW, [DB_GROUP] = REQ_GETFDGR, [DB_HOSTS] = REQ_GETFDHST,
-                [DB_SERVICES] = REQ_GETFDSERV, [DB_NETGROUP] = REQ_GETFDNETGR,
-        };
-        enum nscd_database d = database_from_name(db);
-
-        if (d == DB_NONE)
-                usage("unknown database '%s': passwd, group, hosts, services or netgroup", db);
-        return types[d];
-}
-
-/* "NUMBER[/PROTO]" as glibc's client sends it: the port in network order. */
-static void set_port_key(struct query *q, const char *arg) {
-        char number[16], text[NSCD_MAX_KEY_LEN];
-        const char *slash = strchr(arg, '/');
-        size_t n = slash ? (size_t) (slash - arg) : strlen(arg);
-        unsigned long port;
-
-        if (n == 0 || n >= sizeof(number))
-                usage("bad port '%s': expected NUMBER[/PROTO]", arg);
-        memcpy(number, arg, n);
-        number[n] = '\0';
-        port = strtoul(number, NULL, 10);
-        if (!all_digits(number) || port > 65535)
-                usage("bad port '%s': expected 0 to 65535", arg);
-        if ((size_t) snprintf(text, sizeof(text), "%u/%s", (unsigned) htons((uint16_t) port),
-                              slash ? slash + 1 : "") >= sizeof(text))
-                usage("key longer than %d bytes", NSCD_MAX_KEY_LEN - 1);
-        set_text_key(q, REQ_GETSERVBYPORT, text);
-}
-
-/* "NETGROUP\0" then "\x01VALUE\0" or "\0" for each of host, user, domain. */
-static void set_innetgr_key(struct query *q, char **args, int n) {
-        size_t len;
-
-        if (n < 1 || n > 4)
-                usage("innetgr takes NETGROUP [HOST [USER [DOMAIN]]]");
-        len = strlen(args[0]) + 1;
-        if (len > NSCD_MAX_KEY_LEN)
-                usage("key longer than %d bytes", NSCD_MAX_KEY_LEN);
-        memcpy(q->key, args[0], len);
-        for (int i = 1; i < 4; i++) {
-                const char *v = i < n && strcmp(args[i], "-") != 0 ? args[i] : NULL;
-
-                if (!v) {
-                        if (len + 1 > NSCD_MAX_KEY_LEN)
-                                usage("key longer than %d bytes", NSCD_MAX_KEY_LEN);
-                        q->key[len++] = '\0';
-                        continue;
-                }
-                size_t vlen = strlen(v) + 1;
-                if (len + 1 + vlen > NSCD_MAX_KEY_LEN)
-                        usage("key longer than %d bytes", NSCD_MAX_KEY_LEN);
-                q->key[len++] = '\x01';
-                memcpy(q->key + len, v, vlen);
-                len += vlen;
-        }
-        q->type = REQ_INNETGR;
-        q->key_len = len;
-}
-
-static void build_query(struct query *q, int argc, char **argv) {
-        const char *db = argv[0];
+static void build_query(struct request *req, int argc, char **argv) {
         int nargs = argc - 1;
-        const char *arg = nargs >= 1 ? argv[1] : NULL;
 
-        if (strcmp(db, "innetgr") == 0) {
-                set_innetgr_key(q, argv + 1, nargs);
+        for (size_t i = 0; i < ELEMENTSOF(forms); i++) {
+                const struct form *f = &forms[i];
+
+                if (strcmp(argv[0], f->name) != 0)
+                        continue;
+                if (nargs < f->min_args || nargs > f->max_args) {
+                        if (f->max_args == 0)
+                                usage("%s takes no key", f->name);
+                        if (f->max_args == 1)
+                                usage("%s takes exactly one key", f->name);
+                        usage("%s takes %s", f->name, f->syntax);
+                }
+                f->set_key(req, f, argv + 1, nargs);
                 return;
         }
-        if (strcmp(db, "statistics") == 0 || strcmp(db, "shutdown") == 0) {
-                if (nargs != 0)
-                        usage("%s takes no key", db);
-                q->type = db[0] == 's' && db[1] == 't' ? REQ_GETSTAT : REQ_SHUTDOWN;
-                q->key_len = 0;
-                return;
-        }
-        if (nargs != 1)
-                usage("%s takes exactly one key", db);
-
-        if (strcmp(db, "passwd") == 0)
-                set_text_key(q, all_digits(arg) ? REQ_GETPWBYUID : REQ_GETPWBYNAME, arg);
-        else if (strcmp(db, "group") == 0)
-                set_text_key(q, all_digits(arg) ? REQ_GETGRBYGID : REQ_GETGRBYNAME, arg);
-        else if (strcmp(db, "initgroups") == 0)
-                set_text_key(q, REQ_INITGROUPS, arg);
-        else if (strcmp(db, "hosts") == 0)
-                set_text_key(q, REQ_GETHOSTBYNAME, arg);
-        else if (strcmp(db, "hostsv6") == 0)
-                set_text_key(q, REQ_GETHOSTBYNAMEv6, arg);
-        else if (strcmp(db, "ai") == 0)
-                set_text_key(q, REQ_GETAI, arg);
-        else if (strcmp(db, "addr") == 0) {
-                if (inet_pton(AF_INET, arg, q->key) == 1) {
-                        q->type = REQ_GETHOSTBYADDR;
-                        q->key_len = 4;
-                } else if (inet_pton(AF_INET6, arg, q->key) == 1) {
-                        q->type = REQ_GETHOSTBYADDRv6;
-                        q->key_len = 16;
-                } else
-                        usage("'%s' is not an IPv4 or IPv6 address", arg);
-        } else if (strcmp(db, "services") == 0) {
-                char number[16];
-                const char *slash = strchr(arg, '/');
-                size_t n = slash ? (size_t) (slash - arg) : strlen(arg);
-                if (n > 0 && n < sizeof(number)) {
-                        memcpy(number, arg, n);
-                        number[n] = '\0';
-                }
-                if (n > 0 && n < sizeof(number) && all_digits(number))
-                        set_port_key(q, arg);
-                else {
-                        char text[NSCD_MAX_KEY_LEN];
-                        /* The name ends at the last '/', so a name alone gets one. */
-                        if ((size_t) snprintf(text, sizeof(text), "%s%s", arg, slash ? "" : "/") >= sizeof(text))
-                                usage("key longer than %d bytes", NSCD_MAX_KEY_LEN - 1);
-                        set_text_key(q, REQ_GETSERVBYNAME, text);
-                }
-        } else if (strcmp(db, "port") == 0)
-                set_port_key(q, arg);
-        else if (strcmp(db, "netgroup") == 0)
-                set_text_key(q, REQ_GETNETGRENT, arg);
-        else if (strcmp(db, "invalidate") == 0) {
-                if (database_from_name(arg) == DB_NONE)
-                        usage("unknown database '%s': passwd, group, hosts, services or netgroup", arg);
-                set_text_key(q, REQ_INVALIDATE, arg);
-        } else if (strcmp(db, "getfd") == 0)
-                set_text_key(q, getfd_type(arg), arg);
-        else
-                usage("unknown database '%s'", db);
+        usage("unknown database '%s'", argv[0]);
 }
 
 static void print_hex(const uint8_t *data, size_t len) {
@@ -253,9 +262,10 @@ int query_main(int argc, char **argv) {
         const char *path = CLIENT_DEFAULT_SOCKET;
         double timeout = CLIENT_DEFAULT_TIMEOUT_MS / 1000.0;
         bool hex = false;
-        struct query q = { 0 };
-        int c;
+        struct request req;
+        int c, r;
 
+        program_invocation_short_name = (char *) "nssrelay query";
         optind = 1;
         opterr = 0;
         while ((c = getopt_long(argc, argv, "+:s:t:xh", options, NULL)) >= 0) {
@@ -280,46 +290,42 @@ int query_main(int argc, char **argv) {
         }
         if (optind >= argc)
                 usage("missing DB and KEY");
-        build_query(&q, argc - optind, argv + optind);
+        build_query(&req, argc - optind, argv + optind);
+
+        char what[REQUEST_TEXT_MAX];
+        request_describe(&req, what, sizeof(what));
 
         /* The request: header and key, sent in one piece as glibc does. */
-        uint8_t request[NSCD_REQUEST_HEADER_SIZE + NSCD_MAX_KEY_LEN];
-        const int32_t header[3] = { NSCD_VERSION, (int32_t) q.type, (int32_t) q.key_len };
-        memcpy(request, header, sizeof(header));
-        memcpy(request + sizeof(header), q.key, q.key_len);
-
-        struct request shown = { .type = q.type, .key_len = (uint32_t) q.key_len };
-        memcpy(shown.key, q.key, q.key_len);
-        char what[REQUEST_TEXT_MAX];
-        request_describe(&shown, what, sizeof(what));
-
+        uint8_t bytes[NSCD_REQUEST_MAX_SIZE];
+        size_t len = wire_build_request(&req, bytes);
         _cleanup_(buf_free) struct buf reply;
         buf_init(&reply, NULL, 0, QUERY_REPLY_MAX);
-        uint64_t start = client_now_usec();
+        uint64_t start = now_usec();
         uint64_t deadline = start + (uint64_t) (timeout * 1e6);
-        enum client_result r = client_exchange(path, request, sizeof(header) + q.key_len, q.type != REQ_SHUTDOWN,
-                                               0, &reply, deadline);
-        double ms = (double) (client_now_usec() - start) / 1000.0;
+        _cleanup_close_ int fd = client_connect(path, deadline);
+        if (fd == -ETIMEDOUT)
+                r = fd;
+        else if (fd < 0) {
+                warnx("cannot connect to %s: %s", path, strerror(-fd));
+                return EXIT_NO_REPLY;
+        } else
+                r = client_exchange(fd, bytes, len, req.type != REQ_SHUTDOWN, 0, &reply, deadline);
+        double ms = (double) (now_usec() - start) / 1000.0;
 
-        switch (r) {
-        case CLIENT_OK:
-                break;
-        case CLIENT_NO_SOCKET:
-                fprintf(stderr, "nssrelay query: cannot connect to %s: %m\n", path);
+        if (r == -ETIMEDOUT) {
+                warnx("%s: no reply from %s within %g s", what, path, timeout);
                 return EXIT_NO_REPLY;
-        case CLIENT_TIMEOUT:
-                fprintf(stderr, "nssrelay query: %s: no reply from %s within %g s\n", what, path, timeout);
+        }
+        if (r == -E2BIG) {
+                warnx("%s: the reply from %s is larger than %u bytes", what, path, QUERY_REPLY_MAX - 1);
                 return EXIT_NO_REPLY;
-        case CLIENT_TOO_LARGE:
-                fprintf(stderr, "nssrelay query: %s: the reply from %s is larger than %u bytes\n", what, path,
-                        QUERY_REPLY_MAX - 1);
-                return EXIT_NO_REPLY;
-        case CLIENT_ERROR:
-                fprintf(stderr, "nssrelay query: %s: talking to %s failed: %m\n", what, path);
+        }
+        if (r < 0) {
+                warnx("%s: talking to %s failed: %s", what, path, strerror(-r));
                 return EXIT_NO_REPLY;
         }
 
-        if (q.type == REQ_SHUTDOWN) {
+        if (req.type == REQ_SHUTDOWN) {
                 printf("%s: sent to %s; no reply is expected\n", what, path);
                 return 0;
         }
@@ -332,12 +338,12 @@ int query_main(int argc, char **argv) {
         printf("%s: %zu-byte reply from %s in %.1f ms\n", what, reply.len, path, ms);
         _cleanup_(buf_free) struct buf text;
         buf_init(&text, NULL, 0, (size_t) 64 << 20);
-        int d = wire_describe_reply(q.type, reply.data, reply.len, &text);
+        int d = wire_describe_reply(req.type, reply.data, reply.len, &text);
         fwrite(text.data, 1, text.len, stdout);
         if (hex)
                 print_hex(reply.data, reply.len);
         if (d < 0 && d != -EBADMSG) {
-                fprintf(stderr, "nssrelay query: cannot describe the reply: %s\n", strerror(-d));
+                warnx("cannot describe the reply: %s", strerror(-d));
                 return EXIT_NO_REPLY;
         }
         return d == -EBADMSG ? EXIT_NO_REPLY : 0;

@@ -10,7 +10,12 @@
 /* Enough for the type name and a 1024-byte key with every byte escaped. */
 #define REQUEST_TEXT_MAX 4200
 
-/* Writes e.g. GETPWBYNAME "alice", always NUL-terminated. */
+/* Writes e.g. GETPWBYNAME "alice", always NUL-terminated: the request's
+ * name, then its key as its family describes it. */
 void request_describe(const struct request *req, char *out, size_t size);
+
+/* The key as most log lines show it: in quotes, without a text key's
+ * final NUL, with C-style escapes for anything unprintable. */
+void request_quote_key(const struct request *req, char *out, size_t size);
 
 #endif

@@ -26,28 +26,9 @@ struct handler {
 };
 
 static const struct handler handlers[REQ_TYPE_COUNT] = {
-        [REQ_GETPWBYNAME] = { lookup_passwd, true },
-        [REQ_GETPWBYUID] = { lookup_passwd, true },
-        [REQ_GETGRBYNAME] = { lookup_group, true },
-        [REQ_GETGRBYGID] = { lookup_group, true },
-        [REQ_INITGROUPS] = { lookup_initgroups, true },
-        [REQ_GETHOSTBYNAME] = { lookup_hosts, true },
-        [REQ_GETHOSTBYNAMEv6] = { lookup_hosts, true },
-        [REQ_GETHOSTBYADDR] = { lookup_hosts, true },
-        [REQ_GETHOSTBYADDRv6] = { lookup_hosts, true },
-        [REQ_GETAI] = { lookup_ai, true },
-        [REQ_GETSERVBYNAME] = { lookup_services, true },
-        [REQ_GETSERVBYPORT] = { lookup_services, true },
-        [REQ_GETNETGRENT] = { lookup_netgroup, true },
-        [REQ_INNETGR] = { lookup_innetgr, true },
-        [REQ_SHUTDOWN] = { control_shutdown, false },
-        [REQ_GETSTAT] = { control_getstat, false },
-        [REQ_INVALIDATE] = { control_invalidate, false },
-        [REQ_GETFDPW] = { control_getfd, false },
-        [REQ_GETFDGR] = { control_getfd, false },
-        [REQ_GETFDHST] = { control_getfd, false },
-        [REQ_GETFDSERV] = { control_getfd, false },
-        [REQ_GETFDNETGR] = { control_getfd, false },
+#define HANDLER_ROW(type, number, db, family, handler, nss) [REQ_##type] = { handler, nss },
+        NSCD_REQUESTS(HANDLER_ROW)
+#undef HANDLER_ROW
 };
 
 const char *outcome_name(enum outcome o) {
@@ -81,8 +62,14 @@ bool outcome_sends_reply(enum outcome o) {
                o == OUTCOME_ANSWERED;
 }
 
-enum outcome outcome_from_build_error(int r) {
+enum outcome outcome_from_error(int r) {
         return r == -E2BIG ? OUTCOME_TOO_LARGE : OUTCOME_FAILED;
+}
+
+enum outcome outcome_of_reply(int r, bool found) {
+        if (r < 0)
+                return outcome_from_error(r);
+        return found ? OUTCOME_FOUND : OUTCOME_NOT_FOUND;
 }
 
 enum outcome lookup_unserved(const struct request *req, const struct peer *peer _unused_,
@@ -100,41 +87,35 @@ static void describe(const struct request *req, const struct peer *peer, char *o
                  peer->known ? (long) peer->uid : -1L);
 }
 
-static long ms_left(uint64_t deadline_usec) {
-        uint64_t now = now_usec();
-
-        return now >= deadline_usec ? 0 : (long) ((deadline_usec - now) / 1000);
-}
-
 static int serve_request(int fd, uint64_t start_usec, const struct serve_options *opts) {
         char what[REQUEST_TEXT_MAX + 64], comm[64] = "?";
         uint8_t body_storage[REPLY_BODY_INITIAL];
-        enum transport_result tr;
         struct request req;
         enum wire_error werr;
         struct reply reply = { 0 };
         struct peer peer;
         enum outcome outcome;
+        int r, status = 0;
 
         transport_peer(fd, &peer);
 
-        tr = transport_read_request(fd, start_usec + READ_DEADLINE_MS * 1000ull, &req, &werr);
-        switch (tr) {
-        case TRANSPORT_OK:
+        r = transport_read_request(fd, start_usec + READ_DEADLINE_MS * 1000ull, &req, &werr);
+        switch (r) {
+        case 0:
                 break;
-        case TRANSPORT_CLOSED:
+        case -ECONNRESET:
                 log_debug("pid %ld closed the connection before sending a request", (long) peer.pid);
                 return 0;
-        case TRANSPORT_TIMEOUT:
+        case -ETIMEDOUT:
                 log_warning("no complete request from pid %ld uid %ld within %d ms; closing",
                             (long) peer.pid, (long) peer.uid, READ_DEADLINE_MS);
                 return 0;
-        case TRANSPORT_MALFORMED:
+        case -EBADMSG:
                 log_warning("malformed request from pid %ld uid %ld: %s; closing", (long) peer.pid,
                             (long) peer.uid, wire_error_name(werr));
                 return 0;
-        case TRANSPORT_ERROR:
-                log_error("reading the request failed: %m");
+        default:
+                log_error("reading the request failed: %s", strerror(-r));
                 return 1;
         }
 
@@ -148,7 +129,7 @@ static int serve_request(int fd, uint64_t start_usec, const struct serve_options
         if (h->uses_nss) {
                 /* A module may hang; the watchdog ends us at the deadline. */
                 watchdog_arm("lookup", LOOKUP_DEADLINE_MS,
-                             ms_left(start_usec + LOOKUP_DEADLINE_MS * 1000ull));
+                             (long) (usec_until(start_usec + LOOKUP_DEADLINE_MS * 1000ull) / 1000));
                 /* The order matters: entering the client's network
                  * namespace needs privileges that confinement drops, and
                  * no NSS code (loading the modules included) may run
@@ -176,23 +157,25 @@ static int serve_request(int fd, uint64_t start_usec, const struct serve_options
         const char *delivery = "";
         if (outcome_sends_reply(outcome)) {
                 bytes = reply.header_len + reply.body.len;
-                tr = transport_send_reply(fd, &reply, now_usec() + WRITE_DEADLINE_MS * 1000ull);
-                if (tr == TRANSPORT_CLOSED)
+                r = transport_send_reply(fd, &reply, now_usec() + WRITE_DEADLINE_MS * 1000ull);
+                if (r == -ECONNRESET)
                         log_debug("%s: the client went away before the reply was sent", what);
-                else if (tr == TRANSPORT_TIMEOUT)
+                else if (r == -ETIMEDOUT)
                         log_warning("%s: the client did not take the %zu-byte reply within %d ms",
                                     what, bytes, WRITE_DEADLINE_MS);
-                else if (tr == TRANSPORT_ERROR)
-                        log_error("%s: sending the reply failed: %m", what);
-                if (tr != TRANSPORT_OK) {
+                else if (r < 0) {
+                        log_error("%s: sending the reply failed: %s", what, strerror(-r));
+                        status = 1;
+                }
+                if (r < 0) {
                         bytes = 0;
-                        delivery = tr == TRANSPORT_CLOSED ? " (the client went away)" : " (not sent)";
+                        delivery = r == -ECONNRESET ? " (the client went away)" : " (not sent)";
                 }
         }
         buf_free(&reply.body);
 
         request_log(&req, &peer, comm, outcome_name(outcome), delivery, bytes, start_usec);
-        return outcome == OUTCOME_FAILED || tr == TRANSPORT_ERROR ? 1 : 0;
+        return outcome == OUTCOME_FAILED ? 1 : status;
 }
 
 int serve_connection(int fd, uint64_t start_usec, const struct serve_options *opts) {

@@ -9,19 +9,11 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "macro.h"
 
 #define LISTEN_FDS_START 3
-
-uint64_t now_usec(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t) ts.tv_sec * 1000000u + (uint64_t) ts.tv_nsec / 1000u;
-}
 
 static int sockopt_int(int fd, int option, int *value) {
         socklen_t len = sizeof(*value);
@@ -51,7 +43,7 @@ static int parse_pid(const char *s, pid_t *out) {
         errno = 0;
         v = strtol(s, &end, 10);
         if (errno != 0 || end == s || *end != '\0' || v <= 0)
-                return -1;
+                return -EINVAL;
         *out = (pid_t) v;
         return 0;
 }
@@ -67,7 +59,7 @@ int transport_acquire(char *why, size_t why_size) {
                 if (strcmp(fds, "1") != 0) {
                         snprintf(why, why_size,
                                  "LISTEN_FDS=%s: expected exactly one connection (Accept=yes)", fds);
-                        return -1;
+                        return -EINVAL;
                 }
                 fd = LISTEN_FDS_START;
                 /* Nothing we start (NSS helpers) should think it was activated. */
@@ -87,14 +79,15 @@ int transport_acquire(char *why, size_t why_size) {
                                  problem);
                 else
                         snprintf(why, why_size, "fd %d from systemd %s", fd, problem);
-                return -1;
+                return -ENOTCONN;
         }
 
-        int flags = fcntl(fd, F_GETFL);
-        if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0 ||
-            fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
-                snprintf(why, why_size, "cannot set up fd %d: %s", fd, strerror(errno));
-                return -1;
+        int r = fd_set_nonblock(fd);
+        if (r == 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+                r = -errno;
+        if (r < 0) {
+                snprintf(why, why_size, "cannot set up fd %d: %s", fd, strerror(-r));
+                return r;
         }
         return fd;
 }
@@ -112,34 +105,7 @@ void transport_peer(int fd, struct peer *peer) {
         }
 }
 
-/* Milliseconds until the deadline, for poll(); 0 once it has passed. */
-static int remaining_ms(uint64_t deadline_usec) {
-        uint64_t now = now_usec();
-
-        if (now >= deadline_usec)
-                return 0;
-        return (int) ((deadline_usec - now + 999) / 1000);
-}
-
-static enum transport_result wait_for(int fd, short events, uint64_t deadline_usec) {
-        for (;;) {
-                struct pollfd p = { .fd = fd, .events = events };
-                int ms = remaining_ms(deadline_usec);
-                int r;
-
-                if (ms == 0)
-                        return TRANSPORT_TIMEOUT;
-                r = poll(&p, 1, ms);
-                if (r > 0)
-                        return TRANSPORT_OK; /* readable, writable, or an error to read */
-                if (r == 0)
-                        return TRANSPORT_TIMEOUT;
-                if (errno != EINTR)
-                        return TRANSPORT_ERROR;
-        }
-}
-
-static enum transport_result read_exactly(int fd, void *buf, size_t len, uint64_t deadline_usec) {
+static int read_exactly(int fd, void *buf, size_t len, uint64_t deadline_usec) {
         size_t got = 0;
 
         while (got < len) {
@@ -150,52 +116,49 @@ static enum transport_result read_exactly(int fd, void *buf, size_t len, uint64_
                         continue;
                 }
                 if (n == 0)
-                        return got == 0 ? TRANSPORT_CLOSED : TRANSPORT_MALFORMED;
+                        return got == 0 ? -ECONNRESET : -EBADMSG;
                 if (errno == EINTR)
                         continue;
-                if (errno == ECONNRESET)
-                        return TRANSPORT_CLOSED;
                 if (errno != EAGAIN)
-                        return TRANSPORT_ERROR;
-                enum transport_result w = wait_for(fd, POLLIN, deadline_usec);
-                if (w != TRANSPORT_OK)
-                        return w;
+                        return -errno;
+                int r = fd_wait_until(fd, POLLIN, deadline_usec);
+                if (r < 0)
+                        return r;
         }
-        return TRANSPORT_OK;
+        return 0;
 }
 
-enum transport_result transport_read_request(int fd, uint64_t deadline_usec, struct request *req,
-                                             enum wire_error *error) {
-        uint8_t bytes[NSCD_REQUEST_HEADER_SIZE + NSCD_MAX_KEY_LEN];
+int transport_read_request(int fd, uint64_t deadline_usec, struct request *req, enum wire_error *error) {
+        uint8_t bytes[NSCD_REQUEST_MAX_SIZE];
         enum request_type type;
-        enum transport_result r;
         uint32_t key_len;
+        int r;
 
         *error = WIRE_OK;
         r = read_exactly(fd, bytes, NSCD_REQUEST_HEADER_SIZE, deadline_usec);
-        if (r == TRANSPORT_MALFORMED)
+        if (r == -EBADMSG)
                 *error = WIRE_TRUNCATED;
-        if (r != TRANSPORT_OK)
+        if (r < 0)
                 return r;
 
         *error = wire_parse_header(bytes, NSCD_REQUEST_HEADER_SIZE, &type, &key_len);
         if (*error != WIRE_OK)
-                return TRANSPORT_MALFORMED;
+                return -EBADMSG;
 
         r = read_exactly(fd, bytes + NSCD_REQUEST_HEADER_SIZE, key_len, deadline_usec);
-        if (r == TRANSPORT_CLOSED || r == TRANSPORT_MALFORMED) {
+        if (r == -ECONNRESET || r == -EBADMSG) {
                 /* A header without its key is a truncated request. */
                 *error = WIRE_TRUNCATED;
-                return TRANSPORT_MALFORMED;
+                return -EBADMSG;
         }
-        if (r != TRANSPORT_OK)
+        if (r < 0)
                 return r;
 
         *error = wire_parse_request(bytes, NSCD_REQUEST_HEADER_SIZE + key_len, req);
-        return *error == WIRE_OK ? TRANSPORT_OK : TRANSPORT_MALFORMED;
+        return *error == WIRE_OK ? 0 : -EBADMSG;
 }
 
-enum transport_result transport_send_reply(int fd, const struct reply *reply, uint64_t deadline_usec) {
+int transport_send_reply(int fd, const struct reply *reply, uint64_t deadline_usec) {
         struct iovec iov[2] = {
                 { .iov_base = (void *) reply->header, .iov_len = reply->header_len },
                 { .iov_base = reply->body.data, .iov_len = reply->body.len },
@@ -209,12 +172,12 @@ enum transport_result transport_send_reply(int fd, const struct reply *reply, ui
                         if (errno == EINTR)
                                 continue;
                         if (errno == EPIPE || errno == ECONNRESET)
-                                return TRANSPORT_CLOSED;
+                                return -ECONNRESET;
                         if (errno != EAGAIN)
-                                return TRANSPORT_ERROR;
-                        enum transport_result w = wait_for(fd, POLLOUT, deadline_usec);
-                        if (w != TRANSPORT_OK)
-                                return w;
+                                return -errno;
+                        int r = fd_wait_until(fd, POLLOUT, deadline_usec);
+                        if (r < 0)
+                                return r;
                         continue;
                 }
 
@@ -227,7 +190,7 @@ enum transport_result transport_send_reply(int fd, const struct reply *reply, ui
                         msg.msg_iovlen--;
                 }
                 if (msg.msg_iovlen == 0)
-                        return TRANSPORT_OK;
+                        return 0;
                 msg.msg_iov[0].iov_base = (uint8_t *) msg.msg_iov[0].iov_base + sent;
                 msg.msg_iov[0].iov_len -= sent;
         }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "timeutil.h"
 #include "wire.h"
 
 struct peer {
@@ -20,30 +21,23 @@ struct peer {
         int known; /* SO_PEERCRED succeeded */
 };
 
-enum transport_result {
-        TRANSPORT_OK,
-        TRANSPORT_CLOSED,    /* the client went away */
-        TRANSPORT_TIMEOUT,   /* a deadline passed */
-        TRANSPORT_MALFORMED, /* the request broke the protocol */
-        TRANSPORT_ERROR,     /* an unexpected I/O error; errno is set */
-};
-
-uint64_t now_usec(void);
-
 /* Finds the connection: fd 3 under socket activation (LISTEN_FDS=1 and
  * LISTEN_PID ours), else fd 0 when it is a connected AF_UNIX stream
- * socket. On failure returns -1 with a one-line reason in 'why'. The fd is
- * made non-blocking and close-on-exec. */
+ * socket. On failure returns a negative errno with a one-line reason in
+ * 'why'. The fd is made non-blocking and close-on-exec. */
 int transport_acquire(char *why, size_t why_size);
 
 void transport_peer(int fd, struct peer *peer);
 
-/* Reads one request. On TRANSPORT_MALFORMED, *error says why. */
-enum transport_result transport_read_request(int fd, uint64_t deadline_usec, struct request *req,
-                                             enum wire_error *error);
+/* Reading the request and sending the reply return 0, or:
+ * -ECONNRESET  the client went away (for the request: before sending a byte)
+ * -ETIMEDOUT   the deadline passed
+ * -EBADMSG     the request broke the protocol (*error says how)
+ * another negative errno from an unexpected I/O error. */
+int transport_read_request(int fd, uint64_t deadline_usec, struct request *req, enum wire_error *error);
 
 /* Sends header and body with one sendmsg (MSG_NOSIGNAL); more only when
  * the body does not fit in the socket buffer. */
-enum transport_result transport_send_reply(int fd, const struct reply *reply, uint64_t deadline_usec);
+int transport_send_reply(int fd, const struct reply *reply, uint64_t deadline_usec);
 
 #endif

@@ -49,43 +49,18 @@ void watchdog_set_context(const char *description) {
         context[n] = '\0';
 }
 
-static void append(char *out, size_t size, size_t *pos, const char *s) {
-        size_t n = strlen(s);
-
-        if (n > size - 1 - *pos)
-                n = size - 1 - *pos;
-        memcpy(out + *pos, s, n);
-        *pos += n;
-        out[*pos] = '\0';
-}
-
-static void append_number(char *out, size_t size, size_t *pos, long v) {
-        char digits[24];
-        size_t n = 0;
-        char s[24];
-
-        do {
-                digits[n++] = (char) ('0' + v % 10);
-                v /= 10;
-        } while (v > 0 && n < sizeof(digits));
-        for (size_t i = 0; i < n; i++)
-                s[i] = digits[n - 1 - i];
-        s[n] = '\0';
-        append(out, size, pos, s);
-}
-
 static void on_deadline(int sig _unused_) {
         char line[2048];
         size_t pos = 0;
 
         shut_connection();
         line[0] = '\0';
-        append(line, sizeof(line), &pos, armed_phase);
-        append(line, sizeof(line), &pos, " deadline of ");
-        append_number(line, sizeof(line), &pos, armed_ms);
-        append(line, sizeof(line), &pos, " ms after start passed: ");
-        append(line, sizeof(line), &pos, context);
-        append(line, sizeof(line), &pos, "; closing without a reply");
+        log_append(line, sizeof(line), &pos, armed_phase);
+        log_append(line, sizeof(line), &pos, " deadline of ");
+        log_append_number(line, sizeof(line), &pos, (unsigned long) armed_ms);
+        log_append(line, sizeof(line), &pos, " ms after start passed: ");
+        log_append(line, sizeof(line), &pos, context);
+        log_append(line, sizeof(line), &pos, "; closing without a reply");
         log_raw_signal_safe(LOG_ERR, line);
         _exit(EXIT_DEADLINE);
 }
@@ -98,10 +73,10 @@ static void on_crash(int sig) {
         /* Before anything that could be slow: the client waits on it. */
         shut_connection();
         line[0] = '\0';
-        append(line, sizeof(line), &pos, "crashed with SIG");
-        append(line, sizeof(line), &pos, name ? name : "?");
-        append(line, sizeof(line), &pos, " during ");
-        append(line, sizeof(line), &pos, context);
+        log_append(line, sizeof(line), &pos, "crashed with SIG");
+        log_append(line, sizeof(line), &pos, name ? name : "?");
+        log_append(line, sizeof(line), &pos, " during ");
+        log_append(line, sizeof(line), &pos, context);
         log_raw_signal_safe(LOG_ERR, line);
         /* Die of the same signal so systemd records what happened. */
         signal(sig, SIG_DFL);

@@ -7,87 +7,72 @@
 
 #include "macro.h"
 
-static const char *const request_names[REQ_TYPE_COUNT] = {
-        [REQ_GETPWBYNAME] = "GETPWBYNAME",
-        [REQ_GETPWBYUID] = "GETPWBYUID",
-        [REQ_GETGRBYNAME] = "GETGRBYNAME",
-        [REQ_GETGRBYGID] = "GETGRBYGID",
-        [REQ_GETHOSTBYNAME] = "GETHOSTBYNAME",
-        [REQ_GETHOSTBYNAMEv6] = "GETHOSTBYNAMEv6",
-        [REQ_GETHOSTBYADDR] = "GETHOSTBYADDR",
-        [REQ_GETHOSTBYADDRv6] = "GETHOSTBYADDRv6",
-        [REQ_SHUTDOWN] = "SHUTDOWN",
-        [REQ_GETSTAT] = "GETSTAT",
-        [REQ_INVALIDATE] = "INVALIDATE",
-        [REQ_GETFDPW] = "GETFDPW",
-        [REQ_GETFDGR] = "GETFDGR",
-        [REQ_GETFDHST] = "GETFDHST",
-        [REQ_GETAI] = "GETAI",
-        [REQ_INITGROUPS] = "INITGROUPS",
-        [REQ_GETSERVBYNAME] = "GETSERVBYNAME",
-        [REQ_GETSERVBYPORT] = "GETSERVBYPORT",
-        [REQ_GETFDSERV] = "GETFDSERV",
-        [REQ_GETNETGRENT] = "GETNETGRENT",
-        [REQ_INNETGR] = "INNETGR",
-        [REQ_GETFDNETGR] = "GETFDNETGR",
+/* Every family named in requests.h, defined in its wire_<file>.c. */
+#define FAMILY_DECLARE(type, number, db, family, handler, nss) extern const struct wire_family wire_family_##family;
+NSCD_REQUESTS(FAMILY_DECLARE)
+#undef FAMILY_DECLARE
+
+static const struct {
+        const char *name;
+        enum nscd_database db;
+        const struct wire_family *family;
+} requests[REQ_TYPE_COUNT] = {
+#define REQUEST_ROW(type, number, db, family, handler, nss) [REQ_##type] = { #type, DB_##db, &wire_family_##family },
+        NSCD_REQUESTS(REQUEST_ROW)
+#undef REQUEST_ROW
 };
 
-static const char *const database_names[DB_COUNT] = {
-        [DB_PASSWD] = "passwd",
-        [DB_GROUP] = "group",
-        [DB_HOSTS] = "hosts",
-        [DB_SERVICES] = "services",
-        [DB_NETGROUP] = "netgroup",
+/* As many rows as numbers from 0 to the last: the table has no holes. */
+enum {
+#define REQUEST_POSITION(type, number, db, family, handler, nss) REQUEST_POSITION_##type,
+        NSCD_REQUESTS(REQUEST_POSITION)
+#undef REQUEST_POSITION
+        REQUEST_ROWS
+};
+_Static_assert((int) REQUEST_ROWS == (int) REQ_TYPE_COUNT, "requests.h skips a request number");
+
+static const struct {
+        const char *name;
+        enum request_type getfd;
+} databases[DB_COUNT] = {
+#define DATABASE_ROW(id, name, getfd) [DB_##id] = { name, REQ_##getfd },
+        NSCD_DATABASES(DATABASE_ROW)
+#undef DATABASE_ROW
 };
 
 const char *request_type_name(enum request_type type) {
         if ((unsigned) type >= REQ_TYPE_COUNT)
                 return "UNKNOWN";
-        return request_names[type];
+        return requests[type].name;
 }
 
 enum nscd_database request_type_database(enum request_type type) {
-        switch (type) {
-        case REQ_GETPWBYNAME:
-        case REQ_GETPWBYUID:
-        case REQ_GETFDPW:
-                return DB_PASSWD;
-        case REQ_GETGRBYNAME:
-        case REQ_GETGRBYGID:
-        case REQ_INITGROUPS:
-        case REQ_GETFDGR:
-                return DB_GROUP;
-        case REQ_GETHOSTBYNAME:
-        case REQ_GETHOSTBYNAMEv6:
-        case REQ_GETHOSTBYADDR:
-        case REQ_GETHOSTBYADDRv6:
-        case REQ_GETAI:
-        case REQ_GETFDHST:
-                return DB_HOSTS;
-        case REQ_GETSERVBYNAME:
-        case REQ_GETSERVBYPORT:
-        case REQ_GETFDSERV:
-                return DB_SERVICES;
-        case REQ_GETNETGRENT:
-        case REQ_INNETGR:
-        case REQ_GETFDNETGR:
-                return DB_NETGROUP;
-        default:
+        if ((unsigned) type >= REQ_TYPE_COUNT)
                 return DB_NONE;
-        }
+        return requests[type].db;
+}
+
+const struct wire_family *request_family(enum request_type type) {
+        if ((unsigned) type >= REQ_TYPE_COUNT)
+                return NULL;
+        return requests[type].family;
 }
 
 const char *database_name(enum nscd_database db) {
         if ((unsigned) db >= DB_COUNT)
                 return NULL;
-        return database_names[db];
+        return databases[db].name;
 }
 
 enum nscd_database database_from_name(const char *name) {
-        for (size_t i = 0; i < ELEMENTSOF(database_names); i++)
-                if (strcmp(name, database_names[i]) == 0)
+        for (size_t i = 0; i < ELEMENTSOF(databases); i++)
+                if (strcmp(name, databases[i].name) == 0)
                         return (enum nscd_database) i;
         return DB_NONE;
+}
+
+enum request_type database_getfd_type(enum nscd_database db) {
+        return databases[db].getfd;
 }
 
 const char *wire_error_name(enum wire_error e) {
@@ -102,27 +87,25 @@ const char *wire_error_name(enum wire_error e) {
                 return "unknown request type";
         case WIRE_BAD_KEY_LEN:
                 return "key length out of range";
-        case WIRE_BAD_KEY:
-                return "malformed key";
         }
         return "unknown error";
 }
 
 enum wire_error wire_parse_header(const void *bytes, size_t len, enum request_type *type,
                                   uint32_t *key_len) {
-        int32_t h[3];
+        struct request_header h;
 
         if (len < sizeof(h))
                 return WIRE_TRUNCATED;
-        memcpy(h, bytes, sizeof(h));
-        if (h[0] != NSCD_VERSION)
+        memcpy(&h, bytes, sizeof(h));
+        if (h.version != NSCD_VERSION)
                 return WIRE_BAD_VERSION;
-        if (h[1] < 0 || h[1] >= REQ_TYPE_COUNT)
+        if (h.type < 0 || h.type >= REQ_TYPE_COUNT)
                 return WIRE_BAD_TYPE;
-        if (h[2] < 0 || h[2] > NSCD_MAX_KEY_LEN)
+        if (h.key_len < 0 || h.key_len > NSCD_MAX_KEY_LEN)
                 return WIRE_BAD_KEY_LEN;
-        *type = (enum request_type) h[1];
-        *key_len = (uint32_t) h[2];
+        *type = (enum request_type) h.type;
+        *key_len = (uint32_t) h.key_len;
         return WIRE_OK;
 }
 
@@ -143,21 +126,48 @@ enum wire_error wire_parse_request(const void *bytes, size_t len, struct request
         return WIRE_OK;
 }
 
-enum wire_error wire_parse_id(const struct request *req, uint32_t *id) {
+int wire_request_init(struct request *req, enum request_type type, const void *key, size_t len) {
+        if (len > NSCD_MAX_KEY_LEN)
+                return -E2BIG;
+        req->type = type;
+        req->key_len = (uint32_t) len;
+        if (len > 0)
+                memcpy(req->key, key, len);
+        req->key[len] = '\0';
+        return 0;
+}
+
+int wire_request_init_text(struct request *req, enum request_type type, const char *text) {
+        return wire_request_init(req, type, text, strlen(text) + 1);
+}
+
+size_t wire_build_request(const struct request *req, uint8_t *out) {
+        const struct request_header h = {
+                .version = NSCD_VERSION,
+                .type = (int32_t) req->type,
+                .key_len = (int32_t) req->key_len,
+        };
+
+        memcpy(out, &h, sizeof(h));
+        memcpy(out + sizeof(h), req->key, req->key_len);
+        return sizeof(h) + req->key_len;
+}
+
+int wire_parse_id(const struct request *req, uint32_t *id) {
         uint64_t v = 0;
         const char *p = req->key;
 
         if (*p == '\0')
-                return WIRE_BAD_KEY;
+                return -EBADMSG;
         for (; *p; p++) {
                 if (*p < '0' || *p > '9')
-                        return WIRE_BAD_KEY;
+                        return -EBADMSG;
                 v = v * 10 + (uint64_t) (*p - '0');
                 if (v > UINT32_MAX)
-                        return WIRE_BAD_KEY;
+                        return -EBADMSG;
         }
         *id = (uint32_t) v;
-        return WIRE_OK;
+        return 0;
 }
 
 bool wire_key_is_text(const struct request *req) {
@@ -166,9 +176,12 @@ bool wire_key_is_text(const struct request *req) {
         return n == req->key_len || n + 1 == req->key_len;
 }
 
-void wire_set_header(struct reply *r, const int32_t *fields, size_t n) {
-        r->header_len = n * sizeof(int32_t);
-        memcpy(r->header, fields, r->header_len);
+int wire_set_header(struct reply *r, const void *header, size_t size) {
+        if (size > sizeof(r->header))
+                return -EINVAL;
+        memcpy(r->header, header, size);
+        r->header_len = size;
+        return 0;
 }
 
 /* Length of a string on the wire: it counts the NUL and must fit int32. */
@@ -190,51 +203,35 @@ int wire_append_strings(struct buf *b, const char *const *strings, size_t n) {
         return 0;
 }
 
-int wire_reply_unserved(struct reply *r, enum request_type type) {
-        switch (request_type_database(type)) {
-        case DB_PASSWD: {
-                const int32_t h[PW_HEADER_FIELDS] = { NSCD_VERSION, -1, 0, 0, -1, -1, 0, 0, 0 };
-                wire_set_header(r, h, ELEMENTSOF(h));
-                return 0;
-        }
-        case DB_GROUP:
-                if (type == REQ_INITGROUPS) {
-                        const int32_t h[INITGR_HEADER_FIELDS] = { NSCD_VERSION, -1, 0 };
-                        wire_set_header(r, h, ELEMENTSOF(h));
-                } else {
-                        const int32_t h[GR_HEADER_FIELDS] = { NSCD_VERSION, -1, 0, 0, -1, 0 };
-                        wire_set_header(r, h, ELEMENTSOF(h));
-                }
-                return 0;
-        case DB_HOSTS:
-                if (type == REQ_GETAI) {
-                        const int32_t h[AI_HEADER_FIELDS] = { NSCD_VERSION, -1, 0, 0, 0, NETDB_INTERNAL_ERROR };
-                        wire_set_header(r, h, ELEMENTSOF(h));
-                } else {
-                        const int32_t h[HST_HEADER_FIELDS] = { NSCD_VERSION, -1, 0, 0, -1, -1, 0, NETDB_INTERNAL_ERROR };
-                        wire_set_header(r, h, ELEMENTSOF(h));
-                }
-                return 0;
-        case DB_SERVICES: {
-                const int32_t h[SERV_HEADER_FIELDS] = { NSCD_VERSION, -1, 0, 0, 0, -1 };
-                wire_set_header(r, h, ELEMENTSOF(h));
-                return 0;
-        }
-        case DB_NETGROUP:
-                if (type == REQ_INNETGR) {
-                        const int32_t h[INNETGR_HEADER_FIELDS] = { NSCD_VERSION, -1, 0 };
-                        wire_set_header(r, h, ELEMENTSOF(h));
-                } else {
-                        const int32_t h[NETGR_HEADER_FIELDS] = { NSCD_VERSION, -1, 0, 0 };
-                        wire_set_header(r, h, ELEMENTSOF(h));
-                }
-                return 0;
-        default:
-                return -EINVAL;
-        }
+int wire_count_strings(char *const *list, size_t *n) {
+        size_t count = 0;
+
+        while (list && list[count])
+                count++;
+        if (count > INT32_MAX / sizeof(int32_t))
+                return -E2BIG;
+        *n = count;
+        return 0;
 }
 
-int wire_reply_int32(struct reply *r, int32_t value) {
-        wire_set_header(r, &value, 1);
+int wire_append_lengths(struct buf *b, char *const *strings, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                int32_t len;
+                int r = wire_strlen(strings[i], &len);
+
+                if (r < 0)
+                        return r;
+                r = buf_append(b, &len, sizeof(len));
+                if (r < 0)
+                        return r;
+        }
         return 0;
+}
+
+int wire_reply_unserved(struct reply *r, enum request_type type) {
+        const struct wire_family *f = request_family(type);
+
+        if (!f || !f->unserved)
+                return -EINVAL;
+        return f->unserved(r);
 }

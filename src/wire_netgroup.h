@@ -16,13 +16,14 @@ struct innetgr_query {
         const char *domain;
 };
 
-/* The GETNETGRENT key: the netgroup name, one string. */
-enum wire_error wire_parse_netgroup_name(const struct request *req, const char **name);
+/* The GETNETGRENT key: the netgroup name, one string. Returns 0 or
+ * -EBADMSG. */
+int wire_parse_netgroup_name(const struct request *req, const char **name);
 
 /* The INNETGR key is "netgroup\0" followed, for host, user and domain in
  * that order, by "\x01value\0" or by a lone "\0" for NULL. It must end
- * exactly there; anything else is WIRE_BAD_KEY. */
-enum wire_error wire_parse_innetgr(const struct request *req, struct innetgr_query *q);
+ * exactly there. Returns 0 or -EBADMSG. */
+int wire_parse_innetgr(const struct request *req, struct innetgr_query *q);
 
 /* GETNETGRENT replies are built in two steps: append every triple to
  * r->body (NULL fields become "", the wildcard), then set the header. */

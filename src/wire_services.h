@@ -21,9 +21,9 @@ struct service_query {
  * empty proto means any. GETSERVBYPORT keys are "port/proto": the port
  * is the decimal of getservbyport()'s argument, i.e. of the port in
  * network byte order, 0 to 65535; it ends at the first '/', since digits
- * never contain one. A key without '/', with a NUL inside, or with a bad
- * port is WIRE_BAD_KEY. */
-enum wire_error wire_parse_service_query(const struct request *req, struct service_query *q);
+ * never contain one. Returns 0, or -EBADMSG for a key without '/', with
+ * a NUL inside, or with a bad port. */
+int wire_parse_service_query(const struct request *req, struct service_query *q);
 
 /* The reply to either request; s NULL is "not found". */
 int wire_reply_service(struct reply *r, const struct servent *s);

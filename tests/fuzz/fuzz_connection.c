@@ -80,7 +80,7 @@ static bool reply_required(const struct request *req) {
                 return true;
         case REQ_GETPWBYUID:
         case REQ_GETGRBYGID:
-                return wire_parse_id(req, &id) == WIRE_OK;
+                return wire_parse_id(req, &id) == 0;
         case REQ_INVALIDATE:
                 return geteuid() == 0; /* the peer is us */
         default:

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* libFuzzer target: the request parser and the reply builders.
+/* libFuzzer target: the request parser and builder, the reply builders,
+ * and the reply decoder.
  *
  * The whole input is parsed as a request, and must parse exactly as the
- * header says. The same input also becomes a passwd entry, a group and a
+ * header says and build back to the same bytes. It is also decoded as a
+ * reply to every request type. The same input also becomes a passwd entry, a group and a
  * gid list (strings split at NULs) for the reply builders, under a body
  * bound the first byte picks: each reply must be one that glibc's client
  * reads in full (reply_check), or -E2BIG exactly when the body would pass
@@ -19,6 +21,8 @@
 #include "reply_check.h"
 #include "request_text.h"
 #include "wire.h"
+#include "wire_control.h"
+#include "wire_decode.h"
 #include "wire_users.h"
 
 #define MAX_STRINGS 64
@@ -78,8 +82,13 @@ static void check_request(const uint8_t *data, size_t size) {
         if (parsed != WIRE_OK || req.type != type || req.key_len != key_len ||
             memcmp(req.key, data + NSCD_REQUEST_HEADER_SIZE, key_len) != 0 || req.key[key_len] != '\0')
                 fuzz_fail("the parsed request is not the bytes sent", NULL);
+        /* Building is parsing's inverse: the bytes sent, without any after the key. */
+        uint8_t built[NSCD_REQUEST_MAX_SIZE];
+        if (wire_build_request(&req, built) != NSCD_REQUEST_HEADER_SIZE + key_len ||
+            memcmp(built, data, NSCD_REQUEST_HEADER_SIZE + key_len) != 0)
+                fuzz_fail("wire_build_request is not the bytes parsed", request_type_name(req.type));
 
-        if (wire_parse_id(&req, &id) == WIRE_OK) {
+        if (wire_parse_id(&req, &id) == 0) {
                 char *end;
                 unsigned long long v = strtoull(req.key, &end, 10);
 
@@ -103,6 +112,24 @@ static void check_request(const uint8_t *data, size_t size) {
                 if (wire_reply_unserved(&r, req.type) < 0)
                         fuzz_fail("no found=-1 reply for a lookup", request_type_name(req.type));
                 check_built(req.type, &r, "found=-1 reply");
+        }
+}
+
+/* The same bytes as a reply to each request type, as `nssrelay query`
+ * decodes whatever a daemon sends: never read past, never fail but on
+ * a malformed reply. */
+static void check_describe(const uint8_t *data, size_t size) {
+        if (size == 0)
+                return;
+        for (int t = 0; t < REQ_TYPE_COUNT; t++) {
+                struct buf out;
+                int r;
+
+                buf_init(&out, NULL, 0, (size_t) 1 << 24);
+                r = wire_describe_reply((enum request_type) t, data, size, &out);
+                if (r < 0 && r != -EBADMSG)
+                        fuzz_fail("wire_describe_reply failed", request_type_name((enum request_type) t));
+                buf_free(&out);
         }
 }
 
@@ -226,8 +253,8 @@ static void check_builders(const uint8_t *data, size_t size) {
                 fuzz_fail("wire_reply_group(NULL)", NULL);
         check_built(REQ_GETGRBYGID, &b.reply, "group not found");
         start_reply(&b, max);
-        if (wire_reply_int32(&b.reply, (int32_t) size) < 0)
-                fuzz_fail("wire_reply_int32", NULL);
+        if (wire_reply_invalidate(&b.reply, (int32_t) size) < 0)
+                fuzz_fail("wire_reply_invalidate", NULL);
         check_built(REQ_INVALIDATE, &b.reply, "INVALIDATE answer");
 
         free(s.storage);
@@ -235,6 +262,7 @@ static void check_builders(const uint8_t *data, size_t size) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         check_request(data, size);
+        check_describe(data, size);
         check_builders(data, size);
         return 0;
 }

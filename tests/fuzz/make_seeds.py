@@ -8,15 +8,12 @@ bytes as reply-builder input (first byte: body bound, then NUL-separated
 strings).
 """
 import os
-import struct
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def req(t, key, version=2, key_len=None):
-    if isinstance(key, str):
-        key = key.encode() + b"\0"
-    return struct.pack("=iii", version, t, len(key) if key_len is None else key_len) + key
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+from nscdproto import *  # noqa: E402,F403
+from nscdproto import pack_request as req  # noqa: E402
 
 
 def innetgr(group, host, user, domain):
@@ -27,54 +24,54 @@ def innetgr(group, host, user, domain):
 
 
 requests = {
-    "pw-name-alice": req(0, "alice"),
-    "pw-name-nosuch": req(0, "nosuch"),
-    "pw-name-empty": req(0, ""),
-    "pw-name-no-nul": req(0, b"root"),
-    "pw-name-embedded-nul": req(0, b"ro\0ot\0"),
-    "pw-uid-1000": req(1, "1000"),
-    "pw-uid-max": req(1, "4294967295"),
-    "pw-uid-overflow": req(1, "4294967296"),
-    "pw-uid-letters": req(1, "abc"),
-    "pw-uid-empty": req(1, ""),
-    "gr-name-wheel": req(2, "wheel"),
-    "gr-name-many": req(2, "many"),
-    "gr-gid-big": req(3, "4000000000"),
-    "gr-gid-10": req(3, "10"),
-    "host-name": req(4, "web"),
-    "host-name-v6": req(5, "web"),
-    "host-addr": req(6, bytes([192, 0, 2, 10])),
-    "host-addr-v6": req(7, bytes.fromhex("20010db8000000000000000000000010")),
-    "host-addr-short": req(6, b"\x7f"),
-    "shutdown": req(8, b""),
-    "getstat": req(9, b""),
-    "invalidate-passwd": req(10, "passwd"),
-    "invalidate-bogus": req(10, "bogus"),
-    "getfdpw": req(11, "passwd"),
-    "getfdgr": req(12, "group"),
-    "getfdhst": req(13, "hosts"),
-    "getai": req(14, "web"),
-    "initgroups-alice": req(15, "alice"),
-    "initgroups-root": req(15, "root"),
-    "serv-name": req(16, "http/tcp"),
-    "serv-name-noproto": req(16, "http/"),
-    "serv-port": req(17, "20480/tcp"),
-    "getfdserv": req(18, "services"),
-    "netgrent": req(19, "trusted"),
-    "innetgr": req(20, innetgr("trusted", "host1", "alice", None)),
-    "innetgr-domain": req(20, innetgr("trusted", None, None, "example.test")),
-    "getfdnetgr": req(21, "netgroup"),
-    "bad-version": req(0, "alice", version=1),
-    "byteswapped-version": req(0, "alice", version=0x02000000),
-    "bad-type": req(22, "alice"),
+    "pw-name-alice": req(GETPWBYNAME, "alice"),
+    "pw-name-nosuch": req(GETPWBYNAME, "nosuch"),
+    "pw-name-empty": req(GETPWBYNAME, ""),
+    "pw-name-no-nul": req(GETPWBYNAME, b"root"),
+    "pw-name-embedded-nul": req(GETPWBYNAME, b"ro\0ot\0"),
+    "pw-uid-1000": req(GETPWBYUID, "1000"),
+    "pw-uid-max": req(GETPWBYUID, "4294967295"),
+    "pw-uid-overflow": req(GETPWBYUID, "4294967296"),
+    "pw-uid-letters": req(GETPWBYUID, "abc"),
+    "pw-uid-empty": req(GETPWBYUID, ""),
+    "gr-name-wheel": req(GETGRBYNAME, "wheel"),
+    "gr-name-many": req(GETGRBYNAME, "many"),
+    "gr-gid-big": req(GETGRBYGID, "4000000000"),
+    "gr-gid-10": req(GETGRBYGID, "10"),
+    "host-name": req(GETHOSTBYNAME, "web"),
+    "host-name-v6": req(GETHOSTBYNAMEv6, "web"),
+    "host-addr": req(GETHOSTBYADDR, bytes([192, 0, 2, 10])),
+    "host-addr-v6": req(GETHOSTBYADDRv6, bytes.fromhex("20010db8000000000000000000000010")),
+    "host-addr-short": req(GETHOSTBYADDR, b"\x7f"),
+    "shutdown": req(SHUTDOWN, b""),
+    "getstat": req(GETSTAT, b""),
+    "invalidate-passwd": req(INVALIDATE, "passwd"),
+    "invalidate-bogus": req(INVALIDATE, "bogus"),
+    "getfdpw": req(GETFDPW, "passwd"),
+    "getfdgr": req(GETFDGR, "group"),
+    "getfdhst": req(GETFDHST, "hosts"),
+    "getai": req(GETAI, "web"),
+    "initgroups-alice": req(INITGROUPS, "alice"),
+    "initgroups-root": req(INITGROUPS, "root"),
+    "serv-name": req(GETSERVBYNAME, "http/tcp"),
+    "serv-name-noproto": req(GETSERVBYNAME, "http/"),
+    "serv-port": req(GETSERVBYPORT, "20480/tcp"),
+    "getfdserv": req(GETFDSERV, "services"),
+    "netgrent": req(GETNETGRENT, "trusted"),
+    "innetgr": req(INNETGR, innetgr("trusted", "host1", "alice", None)),
+    "innetgr-domain": req(INNETGR, innetgr("trusted", None, None, "example.test")),
+    "getfdnetgr": req(GETFDNETGR, "netgroup"),
+    "bad-version": req(GETPWBYNAME, "alice", version=1),
+    "byteswapped-version": req(GETPWBYNAME, "alice", version=0x02000000),
+    "bad-type": req(len(REQUEST_TYPES), "alice"),
     "negative-type": req(-1, "alice"),
-    "key-len-negative": req(0, b"", key_len=-1),
-    "key-len-1025": req(0, b"x" * 1025),
-    "key-len-million": req(0, b"", key_len=1000000),
-    "key-len-max": req(0, b"a" * 1023 + b"\0"),
-    "truncated-header": req(0, "alice")[:7],
-    "truncated-key": req(0, "alice")[:14],
-    "trailing-bytes": req(0, "alice") + b"garbage",
+    "key-len-negative": req(GETPWBYNAME, b"", key_len=-1),
+    "key-len-1025": req(GETPWBYNAME, b"x" * 1025),
+    "key-len-million": req(GETPWBYNAME, b"", key_len=1000000),
+    "key-len-max": req(GETPWBYNAME, b"a" * 1023 + b"\0"),
+    "truncated-header": req(GETPWBYNAME, "alice")[:7],
+    "truncated-key": req(GETPWBYNAME, "alice")[:14],
+    "trailing-bytes": req(GETPWBYNAME, "alice") + b"garbage",
     "empty": b"",
     "garbage": b"GET / HTTP/1.0\r\n\r\n",
 }

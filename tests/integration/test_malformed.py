@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Malformed requests: the connection is closed without a reply, at once."""
 
+import os
+import re
 import socket
 import struct
 import time
@@ -10,6 +12,12 @@ from nsstest import GETGRBYGID, GETPWBYNAME, GETPWBYUID, Sandbox, Tap, pack_requ
 
 tap = Tap()
 nsstest.require_root(tap)
+
+# The tests' request numbers are the server's.
+with open(os.path.join(nsstest.SRCDIR, "src", "requests.h")) as f:
+    rows = re.findall(r"\bR\((\w+), (\d+),", f.read())
+tap.eq({name: int(number) for name, number in rows}, nsstest.REQUEST_TYPES,
+       "tests/lib/nscdproto.py numbers the requests as src/requests.h does")
 
 users = {"passwd": "root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000:Alice:/home/alice:/bin/sh\n"}
 

@@ -23,7 +23,6 @@ import select
 import shutil
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import tempfile
@@ -94,13 +93,9 @@ if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
 os.execv(sys.argv[1], sys.argv[1:])
 """ % (65534, 65534)]
 
-# Request types, as numbered in glibc's nscd-client.h.
-GETPWBYNAME, GETPWBYUID, GETGRBYNAME, GETGRBYGID = 0, 1, 2, 3
-GETHOSTBYNAME, GETHOSTBYNAMEv6, GETHOSTBYADDR, GETHOSTBYADDRv6 = 4, 5, 6, 7
-SHUTDOWN, GETSTAT, INVALIDATE = 8, 9, 10
-GETFDPW, GETFDGR, GETFDHST = 11, 12, 13
-GETAI, INITGROUPS, GETSERVBYNAME, GETSERVBYPORT, GETFDSERV = 14, 15, 16, 17, 18
-GETNETGRENT, INNETGR, GETFDNETGR = 19, 20, 21
+# The request types and pack_request(), for the tests that import them
+# from here.
+from nscdproto import *  # noqa: E402,F401,F403
 
 NOBODY = 65534
 
@@ -166,9 +161,15 @@ class Tap:
 
 
 def require_root(tap):
+    """Skips the whole test without root, which the namespaces need: call
+    it before the first check. A TAP plan of 0 with SKIP is what the TAP
+    driver counts as a skipped test (an exit status of 77 would be an
+    error there). CI runs as root and counts any skip as a failure."""
     if os.geteuid() != 0:
-        tap.ok(False, "integration tests need root for mount namespaces (CI runs them as root)")
-        tap.done()
+        assert tap.count == 0, "require_root() after the first check"
+        print("1..0 # SKIP needs root for private mount and network namespaces")
+        sys.stdout.flush()
+        sys.exit(0)
 
 
 def write_etc(directory, files):
@@ -180,14 +181,6 @@ def write_etc(directory, files):
         with open(path, "w") as f:
             f.write(content)
         os.chmod(path, 0o644)
-
-
-def pack_request(req_type, key, version=2, key_len=None):
-    if isinstance(key, str):
-        key = key.encode() + b"\0"
-    if key_len is None:
-        key_len = len(key)
-    return struct.pack("=iii", version, req_type, key_len) + key
 
 
 class Sandbox:

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +91,7 @@ static void test_other_pid_is_not_ours(void **state) {
         place_fds(connected_socket());
         set_env("1", (long) getpid() + 1);
         assert_int_equal(sd_listen_fds(0), 0);
-        assert_int_equal(acquire(), -1); /* and fd 0 is /dev/null */
+        assert_int_equal(acquire(), -ENOTCONN); /* and fd 0 is /dev/null */
 }
 
 static void test_no_variables(void **state) {
@@ -98,7 +99,7 @@ static void test_no_variables(void **state) {
         place_fds(connected_socket());
         set_env(NULL, 0);
         assert_int_equal(sd_listen_fds(0), 0);
-        assert_int_equal(acquire(), -1);
+        assert_int_equal(acquire(), -ENOTCONN);
 }
 
 static void test_two_fds_refused(void **state) {
@@ -107,7 +108,7 @@ static void test_two_fds_refused(void **state) {
         move_fd(connected_socket(), 4);
         set_env("2", (long) getpid());
         assert_int_equal(sd_listen_fds(0), 2);
-        assert_int_equal(acquire(), -1);
+        assert_int_equal(acquire(), -EINVAL);
         close(4);
 }
 
@@ -117,7 +118,7 @@ static void test_garbage_pid(void **state) {
         setenv("LISTEN_FDS", "1", 1);
         setenv("LISTEN_PID", "12abc", 1);
         assert_true(sd_listen_fds(0) <= 0);
-        assert_int_equal(acquire(), -1);
+        assert_int_equal(acquire(), -ENOTCONN);
 }
 
 static void test_listening_socket_refused(void **state) {
@@ -126,7 +127,7 @@ static void test_listening_socket_refused(void **state) {
         set_env("1", (long) getpid());
         assert_int_equal(sd_listen_fds(0), 1);
         assert_int_equal(sd_is_socket_unix(3, SOCK_STREAM, 1, NULL, 0), 1);
-        assert_int_equal(acquire(), -1); /* Accept=no is a configuration error */
+        assert_int_equal(acquire(), -ENOTCONN); /* Accept=no is a configuration error */
 }
 
 static void test_inetd_style_stdin(void **state) {
@@ -150,7 +151,7 @@ static void test_datagram_stdin_refused(void **state) {
         move_fd(sv[0], 0);
         close(sv[1]);
         assert_int_equal(sd_is_socket_unix(0, SOCK_STREAM, -1, NULL, 0), 0);
-        assert_int_equal(acquire(), -1);
+        assert_int_equal(acquire(), -ENOTCONN);
 }
 
 int main(void) {

@@ -16,25 +16,58 @@
 #include <string.h>
 
 #include "wire.h"
+#include "wire_control.h"
 #include "wire_users.h"
 #include "wire_golden.h"
 
 /* ---- requests ---------------------------------------------------------- */
 
-static size_t make_request(uint8_t *out, int32_t version, int32_t type, int32_t key_len, const void *key,
-                           size_t key_bytes) {
-        memcpy(out, &version, 4);
-        memcpy(out + 4, &type, 4);
-        memcpy(out + 8, &key_len, 4);
-        memcpy(out + 12, key, key_bytes);
-        return 12 + key_bytes;
+/* The bytes of a request as glibc's client sends them. */
+static size_t request_bytes(uint8_t *out, enum request_type type, const void *key, size_t len) {
+        struct request req;
+
+        assert_int_equal(wire_request_init(&req, type, key, len), 0);
+        return wire_build_request(&req, out);
+}
+
+/* Overwrites one header field, to make a request malformed. */
+enum { FIELD_VERSION, FIELD_TYPE, FIELD_KEY_LEN };
+static void set_field(uint8_t *bytes, int field, int32_t value) {
+        memcpy(bytes + field * sizeof(int32_t), &value, sizeof(value));
+}
+
+static void test_build_request_golden(void **state) {
+        (void) state;
+        static const uint8_t expected[] = { I32(2), I32(0), I32(6), 'a', 'l', 'i', 'c', 'e', 0 };
+        static const uint8_t no_key[] = { I32(2), I32(9), I32(0) };
+        uint8_t bytes[NSCD_REQUEST_MAX_SIZE];
+        struct request req;
+
+        assert_int_equal(wire_request_init_text(&req, REQ_GETPWBYNAME, "alice"), 0);
+        assert_int_equal(wire_build_request(&req, bytes), sizeof(expected));
+        assert_memory_equal(bytes, expected, sizeof(expected));
+        assert_int_equal(request_bytes(bytes, REQ_GETSTAT, NULL, 0), sizeof(no_key));
+        assert_memory_equal(bytes, no_key, sizeof(no_key));
+}
+
+static void test_request_init_bounds(void **state) {
+        (void) state;
+        char key[NSCD_MAX_KEY_LEN + 1];
+        struct request req;
+
+        memset(key, 'k', sizeof(key));
+        assert_int_equal(wire_request_init(&req, REQ_GETPWBYNAME, key, NSCD_MAX_KEY_LEN), 0);
+        assert_int_equal(req.key[NSCD_MAX_KEY_LEN], '\0');
+        assert_int_equal(wire_request_init(&req, REQ_GETPWBYNAME, key, NSCD_MAX_KEY_LEN + 1), -E2BIG);
+        key[NSCD_MAX_KEY_LEN] = '\0';
+        assert_int_equal(wire_request_init_text(&req, REQ_GETPWBYNAME, key), -E2BIG);
 }
 
 static void test_parse_getpwbyname(void **state) {
         (void) state;
         uint8_t bytes[64];
         struct request req;
-        size_t n = make_request(bytes, 2, REQ_GETPWBYNAME, 6, "alice", 6);
+        size_t n = request_bytes(bytes, REQ_GETPWBYNAME, "alice", 6);
 
         assert_int_equal(wire_parse_request(bytes, n, &req), WIRE_OK);
         assert_int_equal(req.type, REQ_GETPWBYNAME);
@@ -46,7 +79,7 @@ static void test_parse_key_without_nul_is_terminated(void **state) {
         (void) state;
         uint8_t bytes[64];
         struct request req;
-        size_t n = make_request(bytes, 2, REQ_GETGRBYNAME, 5, "wheel", 5);
+        size_t n = request_bytes(bytes, REQ_GETGRBYNAME, "wheel", 5);
 
         assert_int_equal(wire_parse_request(bytes, n, &req), WIRE_OK);
         assert_string_equal(req.key, "wheel");
@@ -56,7 +89,7 @@ static void test_parse_empty_key(void **state) {
         (void) state;
         uint8_t bytes[64];
         struct request req;
-        size_t n = make_request(bytes, 2, REQ_GETSTAT, 0, "", 0);
+        size_t n = request_bytes(bytes, REQ_GETSTAT, "", 0);
 
         assert_int_equal(wire_parse_request(bytes, n, &req), WIRE_OK);
         assert_int_equal(req.type, REQ_GETSTAT);
@@ -66,13 +99,13 @@ static void test_parse_empty_key(void **state) {
 
 static void test_parse_max_key(void **state) {
         (void) state;
-        uint8_t bytes[12 + NSCD_MAX_KEY_LEN];
+        uint8_t bytes[NSCD_REQUEST_MAX_SIZE];
         uint8_t key[NSCD_MAX_KEY_LEN];
         struct request req;
 
         memset(key, 'a', sizeof(key));
         key[sizeof(key) - 1] = '\0';
-        size_t n = make_request(bytes, 2, REQ_GETPWBYNAME, NSCD_MAX_KEY_LEN, key, sizeof(key));
+        size_t n = request_bytes(bytes, REQ_GETPWBYNAME, key, sizeof(key));
         assert_int_equal(wire_parse_request(bytes, n, &req), WIRE_OK);
         assert_int_equal(strlen(req.key), NSCD_MAX_KEY_LEN - 1);
 }
@@ -85,7 +118,8 @@ static void test_parse_bad_version(void **state) {
         struct request req;
 
         for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
-                size_t n = make_request(bytes, versions[i], REQ_GETPWBYNAME, 6, "alice", 6);
+                size_t n = request_bytes(bytes, REQ_GETPWBYNAME, "alice", 6);
+                set_field(bytes, FIELD_VERSION, versions[i]);
                 assert_int_equal(wire_parse_request(bytes, n, &req), WIRE_BAD_VERSION);
         }
 }
@@ -97,7 +131,8 @@ static void test_parse_bad_type(void **state) {
         struct request req;
 
         for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-                size_t n = make_request(bytes, 2, types[i], 6, "alice", 6);
+                size_t n = request_bytes(bytes, REQ_GETPWBYNAME, "alice", 6);
+                set_field(bytes, FIELD_TYPE, types[i]);
                 assert_int_equal(wire_parse_request(bytes, n, &req), WIRE_BAD_TYPE);
         }
 }
@@ -105,13 +140,16 @@ static void test_parse_bad_type(void **state) {
 static void test_parse_every_type_accepted(void **state) {
         (void) state;
         uint8_t bytes[64];
-        struct request req;
+        struct request req, back;
 
         for (int32_t t = 0; t < REQ_TYPE_COUNT; t++) {
-                size_t n = make_request(bytes, 2, t, 2, "x", 2);
+                size_t n = request_bytes(bytes, (enum request_type) t, "x", 2);
                 assert_int_equal(wire_parse_request(bytes, n, &req), WIRE_OK);
                 assert_int_equal(req.type, t);
                 assert_string_not_equal(request_type_name(req.type), "UNKNOWN");
+                /* Building and parsing are each other's inverse. */
+                assert_int_equal(wire_parse_request(bytes, wire_build_request(&req, bytes), &back), WIRE_OK);
+                assert_memory_equal(&back, &req, offsetof(struct request, key) + req.key_len + 1);
         }
 }
 
@@ -122,7 +160,8 @@ static void test_parse_bad_key_len(void **state) {
         struct request req;
 
         for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
-                size_t n = make_request(bytes, 2, REQ_GETPWBYNAME, lens[i], "alice", 6);
+                size_t n = request_bytes(bytes, REQ_GETPWBYNAME, "alice", 6);
+                set_field(bytes, FIELD_KEY_LEN, lens[i]);
                 assert_int_equal(wire_parse_request(bytes, n, &req), WIRE_BAD_KEY_LEN);
         }
 }
@@ -131,7 +170,7 @@ static void test_parse_truncated(void **state) {
         (void) state;
         uint8_t bytes[64];
         struct request req;
-        size_t n = make_request(bytes, 2, REQ_GETPWBYNAME, 6, "alice", 6);
+        size_t n = request_bytes(bytes, REQ_GETPWBYNAME, "alice", 6);
 
         /* Every prefix of a valid request is truncated. */
         for (size_t len = 0; len < n; len++)
@@ -144,18 +183,18 @@ static void test_parse_header_alone(void **state) {
         enum request_type type;
         uint32_t key_len;
 
-        make_request(bytes, 2, REQ_INITGROUPS, 1024, "", 0);
+        request_bytes(bytes, REQ_INITGROUPS, "", 0);
+        set_field(bytes, FIELD_KEY_LEN, 1024);
         assert_int_equal(wire_parse_header(bytes, 12, &type, &key_len), WIRE_OK);
         assert_int_equal(type, REQ_INITGROUPS);
         assert_int_equal(key_len, 1024);
         assert_int_equal(wire_parse_header(bytes, 11, &type, &key_len), WIRE_TRUNCATED);
 }
 
-static enum wire_error parse_id_of(const char *key, uint32_t *id) {
-        struct request req = { .type = REQ_GETPWBYUID };
+static int parse_id_of(const char *key, uint32_t *id) {
+        struct request req;
 
-        req.key_len = (uint32_t) strlen(key) + 1;
-        memcpy(req.key, key, req.key_len);
+        assert_int_equal(wire_request_init_text(&req, REQ_GETPWBYUID, key), 0);
         return wire_parse_id(&req, id);
 }
 
@@ -163,17 +202,17 @@ static void test_parse_id_valid(void **state) {
         (void) state;
         uint32_t id;
 
-        assert_int_equal(parse_id_of("0", &id), WIRE_OK);
+        assert_int_equal(parse_id_of("0", &id), 0);
         assert_int_equal(id, 0);
-        assert_int_equal(parse_id_of("1000", &id), WIRE_OK);
+        assert_int_equal(parse_id_of("1000", &id), 0);
         assert_int_equal(id, 1000);
-        assert_int_equal(parse_id_of("4000000000", &id), WIRE_OK);
+        assert_int_equal(parse_id_of("4000000000", &id), 0);
         assert_int_equal(id, 4000000000u);
-        assert_int_equal(parse_id_of("4294967294", &id), WIRE_OK);
+        assert_int_equal(parse_id_of("4294967294", &id), 0);
         assert_int_equal(id, 4294967294u);
-        assert_int_equal(parse_id_of("4294967295", &id), WIRE_OK);
+        assert_int_equal(parse_id_of("4294967295", &id), 0);
         assert_int_equal(id, 4294967295u);
-        assert_int_equal(parse_id_of("007", &id), WIRE_OK);
+        assert_int_equal(parse_id_of("007", &id), 0);
         assert_int_equal(id, 7);
 }
 
@@ -184,7 +223,7 @@ static void test_parse_id_malformed(void **state) {
         uint32_t id;
 
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-                assert_int_equal(parse_id_of(bad[i], &id), WIRE_BAD_KEY);
+                assert_int_equal(parse_id_of(bad[i], &id), -EBADMSG);
 }
 
 static void test_database_names(void **state) {
@@ -463,10 +502,10 @@ static void test_invalidate_replies_golden(void **state) {
         struct built b;
 
         reply_start(&b, 1 << 20);
-        wire_reply_int32(&b.reply, 0);
+        wire_reply_invalidate(&b.reply, 0);
         assert_reply_bytes(&b.reply, ok, sizeof(ok));
         reply_start(&b, 1 << 20);
-        wire_reply_int32(&b.reply, EINVAL);
+        wire_reply_invalidate(&b.reply, EINVAL);
         assert_reply_bytes(&b.reply, einval, sizeof(einval));
 }
 
@@ -493,6 +532,8 @@ static void test_buf_moves_to_heap_and_respects_bound(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_build_request_golden),
+                cmocka_unit_test(test_request_init_bounds),
                 cmocka_unit_test(test_parse_getpwbyname),
                 cmocka_unit_test(test_parse_key_without_nul_is_terminated),
                 cmocka_unit_test(test_parse_empty_key),

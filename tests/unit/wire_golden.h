@@ -40,10 +40,7 @@ static inline void assert_reply_bytes(const struct reply *r, const uint8_t *expe
 
 /* A request as the transport would hand it over. */
 static inline void request_set(struct request *req, enum request_type type, const void *key, size_t len) {
-        req->type = type;
-        req->key_len = (uint32_t) len;
-        memcpy(req->key, key, len);
-        req->key[len] = '\0';
+        assert_int_equal(wire_request_init(req, type, key, len), 0);
 }
 
 #endif

@@ -10,12 +10,12 @@ import subprocess
 import sys
 import time
 
+from nscdproto import GETFDPW, GETPWBYNAME, pack_request  # noqa: F401 (check.py imports them from here)
+
 SOCKET = "/run/nscd/socket"
 SBINDIR = os.environ.get("NSSRELAY_SBINDIR", "/usr/local/sbin")
 UNITDIR = os.environ.get("NSSRELAY_UNITDIR", "/lib/systemd/system")
 GUESTDIR = "/usr/lib/nssrelay-test"
-GETPWBYNAME = 0
-GETFDPW = 11
 
 
 class Tap:
@@ -143,7 +143,7 @@ def live_instances():
 def raw_getpwnam(name, timeout=10.0):
     """GETPWBYNAME on the socket, as glibc sends it; returns `found`, or
     None if the connection failed or the reply was short."""
-    data = raw_request(GETPWBYNAME, name.encode() + b"\0", timeout)
+    data = raw_request(GETPWBYNAME, name, timeout)
     if data is None or len(data) < 36:
         return None
     return struct.unpack_from("=ii", data)[1]
@@ -157,7 +157,7 @@ def raw_request(req_type, key, timeout=10.0):
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
             s.settimeout(timeout)
             s.connect(SOCKET)
-            s.sendall(struct.pack("=iii", 2, req_type, len(key)) + key)
+            s.sendall(pack_request(req_type, key))
             data = b""
             while True:
                 chunk, ancdata, flags, _ = s.recvmsg(4096, socket.CMSG_SPACE(4))
