@@ -366,8 +366,11 @@ class Sandbox:
 
     # -- clients -------------------------------------------------------------
 
-    def _command(self, etc, with_socket, argv, user=None, env=None):
-        cmd = self.net_prefix + ["unshare", "-m", "--propagation", "private", "sh", NSENV, etc,
+    def _command(self, etc, with_socket, argv, user=None, env=None, netns=None):
+        """netns: a network namespace file (/proc/PID/ns/net) to run in
+        instead of the service's."""
+        net_prefix = ["nsenter", "--net=" + netns] if netns else self.net_prefix
+        cmd = net_prefix + ["unshare", "-m", "--propagation", "private", "sh", NSENV, etc,
                                  self.sock_dir if with_socket else "-", "--"]
         if user is not None:
             cmd += ["setpriv", "--reuid=%d" % user, "--regid=%d" % user, "--clear-groups"]
@@ -375,14 +378,14 @@ class Sandbox:
         run_env.update(env or {})
         return cmd + list(argv), run_env
 
-    def _run(self, etc, with_socket, argv, user=None, input=None, timeout=60, env=None):
-        cmd, run_env = self._command(etc, with_socket, argv, user, env)
+    def _run(self, etc, with_socket, argv, user=None, input=None, timeout=60, env=None, netns=None):
+        cmd, run_env = self._command(etc, with_socket, argv, user, env, netns)
         return subprocess.run(cmd, input=input, capture_output=True, timeout=timeout, env=run_env)
 
-    def client_popen(self, argv, user=None, env=None, **popen_kw):
+    def client_popen(self, argv, user=None, env=None, netns=None, **popen_kw):
         """Starts argv in the client's view and returns the Popen: for a
         long-running client that the test talks to while it runs."""
-        cmd, run_env = self._command(self.client_etc, True, argv, user, env)
+        cmd, run_env = self._command(self.client_etc, True, argv, user, env, netns)
         return subprocess.Popen(cmd, env=run_env, **popen_kw)
 
     def client(self, argv, **kw):
