@@ -313,12 +313,6 @@ static int client_resolv_conf(int fd, const struct peer *peer, int root_fd, char
         return 0;
 }
 
-static int safe_close(int fd) {
-        if (fd >= 0)
-                close(fd);
-        return -1;
-}
-
 /* --- putting it in place --------------------------------------------------- */
 
 static int write_all(int fd, const char *data, size_t len) {
@@ -336,17 +330,44 @@ static int write_all(int fd, const char *data, size_t len) {
         return 0;
 }
 
+/* The detached tmpfs that holds the copy. Closing it would wait for an
+ * RCU grace period (about 0.1 ms), as any unmount does: it stays open,
+ * close-on-exec, until the process exits, after the reply. */
+static int resolv_tmpfs_fd = -1;
+
+/* The copy's mount, read-only, ready to be attached. Kernels from 6.15
+ * on clone a file of a detached mount; before, the tmpfs must be
+ * attached while we clone, and we put it on top of "/", which every
+ * system has, and take it off at once (while it sits there, "/etc/.."
+ * leads into it). */
+static int clone_resolv_conf(int mnt, const char **why) {
+        char mnt_path[64];
+        int tree, r;
+
+        *why = "cannot bind the client's resolv.conf over " RESOLV_CONF;
+        tree = open_tree(mnt, "resolv.conf", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+        if (tree >= 0 || errno != EINVAL)
+                return tree < 0 ? -errno : tree;
+
+        if (move_mount(mnt, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                return -errno;
+        snprintf(mnt_path, sizeof(mnt_path), "/proc/self/fd/%d", mnt);
+        tree = open_tree(mnt, "resolv.conf", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+        r = tree < 0 ? -errno : tree;
+        if (umount2(mnt_path, MNT_DETACH) < 0) {
+                r = -errno;
+                closep(&tree);
+        }
+        return r;
+}
+
 /* Gives this process a mount namespace of its own in which RESOLV_CONF
  * (wherever its symlinks lead) reads as data. The bytes go into a file
  * on a private tmpfs, which is bound read-only over the file glibc opens:
  * a file of another mount namespace (the client's) or a memfd cannot be
- * bound here. The tmpfs is attached only for as long as cloning the file
- * takes, on top of "/", which every system has; kernels before 6.15
- * cannot clone from a detached mount. Returns a negative errno, with
- * *why naming the step. */
+ * bound here. Returns a negative errno, with *why naming the step. */
 static int bind_resolv_conf(const char *data, size_t len, const char **why) {
         _cleanup_close_ int target = -1, fs = -1, mnt = -1, tree = -1, file = -1;
-        char mnt_path[64];
         int r;
 
         *why = "cannot make a mount namespace of our own";
@@ -380,26 +401,16 @@ static int bind_resolv_conf(const char *data, size_t len, const char **why) {
         r = write_all(file, data, len);
         if (r < 0)
                 return r;
-        /* A writer would keep the remount below from going read-only. */
-        file = safe_close(file);
 
-        *why = "cannot bind the client's resolv.conf over " RESOLV_CONF;
-        if (move_mount(mnt, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        tree = clone_resolv_conf(mnt, why);
+        if (tree < 0)
+                return tree;
+        struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+        if (mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0 ||
+            move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
                 return -errno;
-        snprintf(mnt_path, sizeof(mnt_path), "/proc/self/fd/%d", mnt);
-        /* Read-only before the clone, which inherits it. */
-        if (mount(NULL, mnt_path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                  NULL) < 0)
-                return -errno;
-        tree = open_tree(mnt, "resolv.conf", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-        r = tree < 0 ? -errno : 0;
-        /* While it sits on "/", "/etc/.." leads into it: off at once. */
-        if (umount2(mnt_path, MNT_DETACH) < 0)
-                return -errno;
-        if (r < 0)
-                return r;
-        if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-                return -errno;
+        resolv_tmpfs_fd = mnt;
+        mnt = -1;
         return 0;
 }
 
