@@ -17,6 +17,8 @@ Three views of the system take part in a test:
 test speaks TAP on stdout.
 """
 
+import contextlib
+import ctypes
 import os
 import re
 import select
@@ -150,6 +152,33 @@ class Tap:
         sys.exit(1 if self.failed else 0)
 
 
+_libc = ctypes.CDLL(None, use_errno=True)
+CLONE_NEWNET = 0x40000000
+
+
+@contextlib.contextmanager
+def in_network_namespace(path):
+    """Runs the block with this thread in the network namespace at path
+    (a /proc/PID/ns/net file; None: where it is). Sockets made inside
+    stay in that namespace."""
+    if not path:
+        yield
+        return
+    back = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+    there = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        if _libc.setns(there, CLONE_NEWNET) != 0:
+            raise OSError(ctypes.get_errno(), "setns " + path)
+        try:
+            yield
+        finally:
+            if _libc.setns(back, CLONE_NEWNET) != 0:
+                raise OSError(ctypes.get_errno(), "setns back")
+    finally:
+        os.close(back)
+        os.close(there)
+
+
 def require_root(tap):
     if os.geteuid() != 0:
         tap.ok(False, "integration tests need root for mount namespaces (CI runs them as root)")
@@ -236,6 +265,7 @@ class Sandbox:
         # A network namespace (e.g. /proc/PID/ns/net of a PrivateNetwork
         # in netns.py) that the service and every client run in.
         self.net_prefix = ["nsenter", "--net=" + netns] if netns else []
+        self.netns = netns
         self.server = None
 
     # -- the service -------------------------------------------------------
@@ -409,7 +439,11 @@ class Sandbox:
     # -- raw protocol ------------------------------------------------------
 
     def connect(self):
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        """A connection from the service's network namespace: nssrelay
+        resolves hosts in a client's own (nssrelay(8), NETWORK
+        NAMESPACES), and the socket's namespace is what it goes by."""
+        with in_network_namespace(self.netns):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.settimeout(10)
         s.connect(self.socket_path)
         return s
