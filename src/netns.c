@@ -313,6 +313,14 @@ static int client_resolv_conf(int fd, const struct peer *peer, int root_fd, char
         return 0;
 }
 
+/* Hands an fd over from a _cleanup_close_ variable. */
+static int take_fd(int *fd) {
+        int r = *fd;
+
+        *fd = -1;
+        return r;
+}
+
 /* --- putting it in place --------------------------------------------------- */
 
 static int write_all(int fd, const char *data, size_t len) {
@@ -409,8 +417,7 @@ static int bind_resolv_conf(const char *data, size_t len, const char **why) {
         if (mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0 ||
             move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
                 return -errno;
-        resolv_tmpfs_fd = mnt;
-        mnt = -1;
+        resolv_tmpfs_fd = take_fd(&mnt);
         return 0;
 }
 
