@@ -403,19 +403,24 @@ static int bind_resolv_conf(const char *data, size_t len, const char **why) {
         if (file < 0)
                 return -errno;
         /* The unit's UMask= would leave it unreadable for the client's
-         * credentials, which the lookup runs with. */
+         * credentials, which confinement gives the lookup. */
         if (fchmod(file, 0644) < 0)
                 return -errno;
         r = write_all(file, data, len);
         if (r < 0)
                 return r;
+        /* Read-only from now on, for the clone (which inherits it) and for
+         * the fd we keep; a writer left open would keep it writable. */
+        closep(&file);
+        file = -1;
+        struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+        if (mount_setattr(mnt, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+                return -errno;
 
         tree = clone_resolv_conf(mnt, why);
         if (tree < 0)
                 return tree;
-        struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
-        if (mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0 ||
-            move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+        if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
                 return -errno;
         resolv_tmpfs_fd = take_fd(&mnt);
         return 0;
