@@ -88,6 +88,21 @@ for l in alias_lens:
 print(" ".join(addrs + aliases))
 '''
 
+# The process that connects exits at once; a child it leaves behind
+# sends the request on the inherited connection a moment later. The
+# connecting process (SO_PEERCRED, SO_PEERPIDFD) is gone by then.
+ORPHAN = r'''
+import os, socket, struct, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect("/run/nscd/socket")
+if os.fork() != 0:
+    os._exit(0)
+time.sleep(0.3)
+key = sys.argv[1].encode() + b"\0"
+s.sendall(struct.pack("=iii", 2, 4, len(key)) + key)
+print("reply %d bytes" % len(s.recv(65536)), flush=True)
+'''
+
 PY = r'''
 import socket, sys
 def show(f):
@@ -277,6 +292,13 @@ try:
             tap.eq(asked(before), [], "and no DNS server was asked")
 
         # -- a client that is gone before the lookup starts --------------------
+        before, mark = counts(), sb.mark()
+        r = sb.client(["/usr/bin/python3", "-c", ORPHAN, NAME], netns=client)
+        tap.eq(r.stdout, b"reply 0 bytes\n", "a client gone before its namespace could be entered: "
+               "closed without a reply")
+        lines = sb.wait_for_log(mark, "went away")
+        tap.ok(len(lines) == 1, "and logged: %s" % (lines[0] if lines else "nothing"))
+        tap.eq(asked(before), [], "nothing was resolved, in our namespace least of all")
         tap.ok(not nsstest.crash_lines(sb.log_text()), "nssrelay never crashed")
     finally:
         sb.close()
