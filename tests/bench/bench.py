@@ -14,7 +14,8 @@ client does, one per connection. Baselines:
   grows with the modules nsswitch.conf names;
 - floor + libsystemd: the floor linked with libsystemd, which is why
   nssrelay does not link it.
-A last table prices hosts lookups from another network namespace: the
+A last table (alone with BENCH_ONLY=netns) prices hosts lookups from
+another network namespace: the
 same nssrelay service, GETAI from a load generator in its namespace and
 in a network namespace of its own (which enters that namespace and binds
 the client's resolv.conf, nssrelay(8) NETWORK NAMESPACES), GETPWBYNAME
@@ -182,6 +183,10 @@ def main():
           "connection per lookup, under systemd-socket-activate --accept, on %d CPUs"
           % (REQUESTS, ROUNDS, os.cpu_count()))
     results = {}
+    # BENCH_ONLY=netns: only the network namespace table.
+    if os.environ.get("BENCH_ONLY") == "netns":
+        run_netns(results)
+        return
     fixture_title = "nsswitch.conf: fixture (files only)"
     run_config(fixture_title, FIXTURE, LOOKUPS, results)
     host = dict(FIXTURE)
