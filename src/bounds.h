@@ -33,4 +33,9 @@
 #define REPLY_BODY_INITIAL ((size_t) 16384)
 #define REPLY_BODY_MAX ((size_t) 16 << 20)
 
+/* A client's resolv.conf larger than this closes a hosts lookup from
+ * another network namespace without a reply (nssrelay(8), NETWORK
+ * NAMESPACES); glibc's own are a few hundred bytes. */
+#define RESOLV_CONF_MAX 65536
+
 #endif

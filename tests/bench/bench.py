@@ -14,6 +14,12 @@ client does, one per connection. Baselines:
   grows with the modules nsswitch.conf names;
 - floor + libsystemd: the floor linked with libsystemd, which is why
   nssrelay does not link it.
+A last table (alone with BENCH_ONLY=netns) prices hosts lookups from
+another network namespace: the
+same nssrelay service, GETAI from a load generator in its namespace and
+in a network namespace of its own (which enters that namespace and binds
+the client's resolv.conf, nssrelay(8) NETWORK NAMESPACES), GETPWBYNAME
+from there as a control (no namespace step), and --netns=server.
 Figures are printed, not asserted; the target line says whether
 nssrelay's throughput is at least 0.85 x the floor's.
 """
@@ -57,8 +63,8 @@ def parse(line):
     return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line)}
 
 
-def measure(sb, req_type, key, clients, requests):
-    r = subprocess.run([LOADGEN, sb.socket_path, str(req_type), key, str(clients), str(requests)],
+def measure(sb, req_type, key, clients, requests, prefix=()):
+    r = subprocess.run(list(prefix) + [LOADGEN, sb.socket_path, str(req_type), key, str(clients), str(requests)],
                        capture_output=True, text=True, timeout=600)
     if r.returncode != 0:
         raise RuntimeError("load generator failed: %s %s" % (r.stdout, r.stderr))
@@ -123,6 +129,53 @@ def run_config(title, etc, lookups, results):
             sb.close()
 
 
+def run_netns(results):
+    """The added cost of a lookup from another network namespace, against
+    the same lookup from ours, in interleaved rounds on one service."""
+    from netns import PrivateNetwork
+    title = "hosts lookups from another network namespace (fixture, files only)"
+    print("\n%s" % title)
+    print("%-40s %7s %10s %8s %8s" % ("client", "clients", "lookups/s", "p50 us", "p99 us"))
+    with PrivateNetwork() as net, \
+            Sandbox(server_etc=FIXTURE, log=None, server_sees_socket=False) as sb, \
+            Sandbox(server_etc=FIXTURE, log=None, server_sees_socket=False,
+                    server_env={"NSSRELAY_NETNS": "server"}) as sb_server:
+        other = ["nsenter", "--net=" + net.path]
+        rows = [
+            ("GETAI, client in our namespace", sb, nsstest.GETAI, "web", []),
+            ("GETAI, client in another namespace", sb, nsstest.GETAI, "web", other),
+            ("GETAI, our namespace, --netns=server", sb_server, nsstest.GETAI, "web", []),
+            ("GETPWBYNAME, client in another namespace", sb, GETPWBYNAME, "alice", other),
+            ("GETAI, another namespace, --netns=server", sb_server, nsstest.GETAI, "web", other),
+        ]
+        for _, box, req_type, key, prefix in rows:
+            measure(box, req_type, key, 1, WARMUP, prefix)
+        rounds = {}
+        for _ in range(ROUNDS):
+            for clients in (1, 2):
+                for label, box, req_type, key, prefix in rows:
+                    m = measure(box, req_type, key, clients, REQUESTS // ROUNDS, prefix)
+                    rounds.setdefault((label, clients), []).append(m)
+        for clients in (1, 2):
+            for label, _, _, _, _ in rows:
+                ms = rounds[(label, clients)]
+                m = {k: median([x[k] for x in ms]) for k in ms[0]}
+                results[(title, label, clients)] = m
+                print("%-40s %7d %10.0f %8.0f %8.0f" % (label, clients, m["lookups_per_s"], m["p50_us"],
+                                                       m["p99_us"]))
+        for clients in (1, 2):
+            ours = results[(title, rows[0][0], clients)]
+            theirs = results[(title, rows[1][0], clients)]
+            off = results[(title, rows[2][0], clients)]
+            plural = "s" if clients > 1 else ""
+            print("a namespaced GETAI (%d client%s): +%.0f us p50, %.2f x the lookups/s of one from our "
+                  "namespace" % (clients, plural, theirs["p50_us"] - ours["p50_us"],
+                                 theirs["lookups_per_s"] / ours["lookups_per_s"]))
+            print("a GETAI from our namespace (%d client%s), --netns=client against server: %+.0f us p50, "
+                  "%.2f x the lookups/s" % (clients, plural, ours["p50_us"] - off["p50_us"],
+                                            ours["lookups_per_s"] / off["lookups_per_s"]))
+
+
 def main():
     if os.geteuid() != 0:
         sys.exit("bench: needs root for private mount namespaces")
@@ -130,6 +183,10 @@ def main():
           "connection per lookup, under systemd-socket-activate --accept, on %d CPUs"
           % (REQUESTS, ROUNDS, os.cpu_count()))
     results = {}
+    # BENCH_ONLY=netns: only the network namespace table.
+    if os.environ.get("BENCH_ONLY") == "netns":
+        run_netns(results)
+        return
     fixture_title = "nsswitch.conf: fixture (files only)"
     run_config(fixture_title, FIXTURE, LOOKUPS, results)
     host = dict(FIXTURE)
@@ -137,6 +194,7 @@ def main():
         host["nsswitch.conf"] = f.read()
     host_title = "nsswitch.conf: this machine's (nscd off loads every module it names)"
     run_config(host_title, host, LOOKUPS[:1], results)
+    run_netns(results)
 
     print()
     for label, _, _ in LOOKUPS:

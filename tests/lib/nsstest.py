@@ -17,6 +17,8 @@ Three views of the system take part in a test:
 test speaks TAP on stdout.
 """
 
+import contextlib
+import ctypes
 import os
 import re
 import select
@@ -160,6 +162,33 @@ class Tap:
         sys.exit(1 if self.failed else 0)
 
 
+_libc = ctypes.CDLL(None, use_errno=True)
+CLONE_NEWNET = 0x40000000
+
+
+@contextlib.contextmanager
+def in_network_namespace(path):
+    """Runs the block with this thread in the network namespace at path
+    (a /proc/PID/ns/net file; None: where it is). Sockets made inside
+    stay in that namespace."""
+    if not path:
+        yield
+        return
+    back = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+    there = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        if _libc.setns(there, CLONE_NEWNET) != 0:
+            raise OSError(ctypes.get_errno(), "setns " + path)
+        try:
+            yield
+        finally:
+            if _libc.setns(back, CLONE_NEWNET) != 0:
+                raise OSError(ctypes.get_errno(), "setns back")
+    finally:
+        os.close(back)
+        os.close(there)
+
+
 def require_root(tap):
     """Skips the whole test without root, which the namespaces need: call
     it before the first check. A TAP plan of 0 with SKIP is what the TAP
@@ -268,6 +297,7 @@ class Sandbox:
         # A network namespace (e.g. /proc/PID/ns/net of a PrivateNetwork
         # in netns.py) that the service and every client run in.
         self.net_prefix = ["nsenter", "--net=" + netns] if netns else []
+        self.netns = netns
         self.server = None
 
     # -- the service -------------------------------------------------------
@@ -499,8 +529,11 @@ class Sandbox:
 
     # -- clients -------------------------------------------------------------
 
-    def _command(self, etc, with_socket, argv, user=None, env=None):
-        cmd = self.net_prefix + ["unshare", "-m", "--propagation", "private", "sh", NSENV, etc,
+    def _command(self, etc, with_socket, argv, user=None, env=None, netns=None):
+        """netns: a network namespace file (/proc/PID/ns/net) to run in
+        instead of the service's."""
+        net_prefix = ["nsenter", "--net=" + netns] if netns else self.net_prefix
+        cmd = net_prefix + ["unshare", "-m", "--propagation", "private", "sh", NSENV, etc,
                                  self.sock_dir if with_socket else "-", "--"]
         if user is not None:
             cmd += ["setpriv", "--reuid=%d" % user, "--regid=%d" % user, "--clear-groups"]
@@ -508,14 +541,14 @@ class Sandbox:
         run_env.update(env or {})
         return cmd + list(argv), run_env
 
-    def _run(self, etc, with_socket, argv, user=None, input=None, timeout=60, env=None):
-        cmd, run_env = self._command(etc, with_socket, argv, user, env)
+    def _run(self, etc, with_socket, argv, user=None, input=None, timeout=60, env=None, netns=None):
+        cmd, run_env = self._command(etc, with_socket, argv, user, env, netns)
         return subprocess.run(cmd, input=input, capture_output=True, timeout=timeout, env=run_env)
 
-    def client_popen(self, argv, user=None, env=None, **popen_kw):
+    def client_popen(self, argv, user=None, env=None, netns=None, **popen_kw):
         """Starts argv in the client's view and returns the Popen: for a
         long-running client that the test talks to while it runs."""
-        cmd, run_env = self._command(self.client_etc, True, argv, user, env)
+        cmd, run_env = self._command(self.client_etc, True, argv, user, env, netns)
         return subprocess.Popen(cmd, env=run_env, **popen_kw)
 
     def client(self, argv, **kw):
@@ -539,7 +572,11 @@ class Sandbox:
     # -- raw protocol ------------------------------------------------------
 
     def connect(self):
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        """A connection from the service's network namespace: nssrelay
+        resolves hosts in a client's own (nssrelay(8), NETWORK
+        NAMESPACES), and the socket's namespace is what it goes by."""
+        with in_network_namespace(self.netns):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.settimeout(10)
         s.connect(self.socket_path)
         return s

@@ -18,6 +18,11 @@
  *   nodata.hoststest  NOTFOUND with NO_DATA
  *   again.hoststest   TRYAGAIN with TRY_AGAIN (a name server timing out)
  *   broken.hoststest  UNAVAIL with NETDB_INTERNAL, errno ENOENT
+ *   whoami.hoststest  192.0.2.90 (IPv4 only), with aliases that report
+ *                     the process the module runs in:
+ *                     capeff-HEX and capprm-HEX (its CapEff and CapPrm),
+ *                     netns-INODE (its network namespace) and
+ *                     resolv-BYTES (the size of /etc/resolv.conf)
  * Names of the second:
  *   plain.hoststestb  192.0.2.80 and 2001:db8::80
  *   norev.hoststestb  2001:db8::81
@@ -30,6 +35,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #ifdef HOSTSTEST_B
 #define MODULE(f) _nss_hoststestb_##f
@@ -142,6 +148,51 @@ static enum nss_status fill(struct hostent *host, char *buffer, size_t buflen, i
         return NSS_STATUS_SUCCESS;
 }
 
+#ifndef HOSTSTEST_B
+/* The value of a "Key:\t..." line of /proc/self/status, or "?". */
+static void status_field(const char *key, char *out, size_t size) {
+        char line[256];
+        FILE *f = fopen("/proc/self/status", "re");
+
+        snprintf(out, size, "?");
+        if (!f)
+                return;
+        while (fgets(line, sizeof(line), f)) {
+                size_t k = strlen(key);
+                if (strncmp(line, key, k) == 0 && line[k] == ':') {
+                        char *v = line + k + 1;
+                        v += strspn(v, " \t");
+                        v[strcspn(v, "\n")] = '\0';
+                        snprintf(out, size, "%s", v);
+                        break;
+                }
+        }
+        fclose(f);
+}
+
+static enum nss_status whoami(struct hostent *host, char *buffer, size_t buflen, int *errnop, int *h_errnop,
+                              const char *name) {
+        static const char *const v4[] = { "192.0.2.90" };
+        char eff[64], prm[64], a0[80], a1[80], a2[80], a3[80];
+        const char *aliases[4] = { a0, a1, a2, a3 };
+        struct stat st;
+
+        status_field("CapEff", eff, sizeof(eff));
+        status_field("CapPrm", prm, sizeof(prm));
+        snprintf(a0, sizeof(a0), "capeff-%s", eff);
+        snprintf(a1, sizeof(a1), "capprm-%s", prm);
+        if (stat("/proc/self/ns/net", &st) == 0)
+                snprintf(a2, sizeof(a2), "netns-%llu", (unsigned long long) st.st_ino);
+        else
+                snprintf(a2, sizeof(a2), "netns-?");
+        if (stat("/etc/resolv.conf", &st) == 0)
+                snprintf(a3, sizeof(a3), "resolv-%lld", (long long) st.st_size);
+        else
+                snprintf(a3, sizeof(a3), "resolv-?");
+        return fill(host, buffer, buflen, errnop, h_errnop, name, AF_INET, v4, 1, aliases, 4);
+}
+#endif
+
 static enum nss_status lookup(const char *name, int af, struct hostent *host, char *buffer, size_t buflen,
                               int *errnop, int *h_errnop, char **canonp) {
         if (af != AF_INET && af != AF_INET6) {
@@ -163,6 +214,13 @@ static enum nss_status lookup(const char *name, int af, struct hostent *host, ch
         if (strcmp(name, "nodata.hoststest") == 0) {
                 *h_errnop = NO_DATA;
                 return NSS_STATUS_NOTFOUND;
+        }
+        if (strcmp(name, "whoami.hoststest") == 0) {
+                if (af != AF_INET) {
+                        *h_errnop = NO_DATA;
+                        return NSS_STATUS_NOTFOUND;
+                }
+                return whoami(host, buffer, buflen, errnop, h_errnop, name);
         }
         if (strcmp(name, "big.hoststest") == 0) {
                 if (af != AF_INET) {

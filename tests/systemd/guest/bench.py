@@ -63,7 +63,7 @@ MOUNT_NAMESPACE_OPTIONS = "\n".join([
 
 # The seccomp-based options nssrelay(8) lists as an opt-in.
 SECCOMP_OPTIONS = "\n".join([
-    "RestrictNamespaces=yes",
+    "RestrictNamespaces=mnt net",
     "RestrictSUIDSGID=yes",
     "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK",
     "SystemCallArchitectures=native",

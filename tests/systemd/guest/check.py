@@ -442,6 +442,79 @@ def test_dynamic_user(tap):
              (", ".join("%.2f" % t for t in runs), ", ".join("%.2f" % t for t in without)))
 
 
+HOST_ONLY = "hostonly.nssrelay.test"
+HOST_DNS = "127.0.0.2"
+GETAI_PY = r'''
+import socket, sys
+try:
+    print(sorted(set(a[4][0] for a in socket.getaddrinfo(sys.argv[1], None, socket.AF_INET))))
+except socket.gaierror as e:
+    print("gaierror %d" % e.args[0])
+'''
+
+
+def test_netns(tap):
+    """A service with PrivateNetwork=yes has only a loopback of its own:
+    in-process, it cannot reach the DNS server the rest of the system
+    uses, and through nssrelay it must not reach it either."""
+    log_path = "/run/nssrelay-test-dnsmasq.log"
+    dns = subprocess.Popen(["dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv",
+                            "--no-hosts", "--bind-interfaces", "--listen-address=" + HOST_DNS, "--port=53",
+                            "--user=root", "--group=root", "--pid-file=", "--local=/#/", "--log-queries",
+                            "--log-facility=" + log_path, "--host-record=%s,192.0.2.77" % HOST_ONLY])
+    with open("/etc/resolv.conf") as f:
+        saved = f.read()
+    with open("/etc/resolv.conf", "w") as f:
+        f.write("nameserver %s\noptions timeout:1 attempts:1\n" % HOST_DNS)
+
+    def queries():
+        try:
+            with open(log_path) as f:
+                return sum(1 for line in f if "query[" in line and HOST_ONLY in line)
+        except FileNotFoundError:
+            return 0
+
+    def private_lookup():
+        r = run("systemd-run", "--wait", "--pipe", "--quiet", "-p", "PrivateNetwork=yes",
+                "python3", "-c", GETAI_PY, HOST_ONLY)
+        return r.stdout.strip()
+
+    try:
+        ok = wait_until(lambda: run("python3", "-c", GETAI_PY, HOST_ONLY).stdout.strip() == "['192.0.2.77']",
+                        timeout=10)
+        tap.ok(ok and queries() > 0, "the system's DNS (dnsmasq on %s) answers %s through nssrelay" % (
+            HOST_DNS, HOST_ONLY))
+
+        cursor = journal_cursor()
+        before = queries()
+        got = private_lookup()
+        tap.ok(got.startswith("gaierror"),
+               "a PrivateNetwork=yes service gets no answer for %s through nssrelay: %s" % (HOST_ONLY, got))
+        lines = wait_for_lines(cursor, r'^GETHOSTBYNAME "%s" from pid=\d+ uid=0 comm=python3' % HOST_ONLY, 1,
+                               timeout=10)
+        tap.ok(lines and not any(": found" in line for line in lines),
+               "nssrelay took its lookup and did not answer it: %s" % (lines[0] if lines else "no request line"))
+        tap.ok(queries() == before, "the system's DNS server saw no query from it (%d before, %d after)" %
+               (before, queries()))
+
+        # The same unit with NSSRELAY_NETNS=server: what any nscd does.
+        dropin = "/run/systemd/system/nssrelay@.service.d"
+        os.makedirs(dropin, exist_ok=True)
+        with open(dropin + "/50-netns-server.conf", "w") as f:
+            f.write("[Service]\nEnvironment=NSSRELAY_NETNS=server\n")
+        systemctl("daemon-reload")
+        got = private_lookup()
+        shutil.rmtree(dropin)
+        systemctl("daemon-reload")
+        tap.ok(got == "['192.0.2.77']" and queries() > before,
+               "with NSSRELAY_NETNS=server the same service gets the system DNS's answer: %s" % got)
+    finally:
+        with open("/etc/resolv.conf", "w") as f:
+            f.write(saved)
+        dns.terminate()
+        dns.wait()
+
+
 def test_no_failed_instances(tap, cursor):
     since = ["--after-cursor=" + cursor] if cursor else []
     bad = [line for line in run("journalctl", "--no-pager", "-o", "cat", *since, "_PID=1").stdout.splitlines()
@@ -462,6 +535,9 @@ def main():
     test_no_failed_instances(tap, cursor)
     test_switches(tap)
     test_dynamic_user(tap)
+    # Last: it edits resolv.conf and the template's drop-ins, and the
+    # counts of the burst above are better off without that.
+    test_netns(tap)
     tap.diag("check-systemd took %.0f s inside the container" % (time.monotonic() - start))
     return tap.done("check-systemd")
 
