@@ -4,10 +4,12 @@
  * - nsrslow-N (0 to 9999, uid 30000 + N), found after SLOW_MS, as from a
  *   slow directory server.
  * It answers only inside an nssrelay instance (a process in the cgroup
- * of an nssrelay@ unit or of nssrelayd.service). Every other process, the test clients included,
- * gets "not found": a client that fell back to its own NSS fails, so a
- * found user proves that nssrelay answered. Unlike a bind mount, this
- * adds nothing to the shipped unit, whose cost the checks measure. */
+ * of an nssrelay@ unit or of nssrelayd.service), and inside glibc's nscd
+ * (nscd.service), which check-deb replaces with the package. Every other
+ * process, the test clients included, gets "not found": a client that
+ * fell back to its own NSS fails, so a found user proves that nssrelay
+ * (or nscd) answered. Unlike a bind mount, this adds nothing to the
+ * shipped unit, whose cost the checks measure. */
 #include <errno.h>
 #include <fcntl.h>
 #include <nss.h>
@@ -24,7 +26,7 @@
 enum nss_status _nss_nsrtest_getpwnam_r(const char *name, struct passwd *pw, char *buf, size_t buflen,
                                         int *errnop);
 
-static bool inside_nssrelay(void) {
+static bool inside_server(void) {
         char text[4096];
         ssize_t n = -1;
         int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
@@ -37,7 +39,7 @@ static bool inside_nssrelay(void) {
                 return false;
         text[n] = '\0';
         return strstr(text, "/system-nssrelay.slice/nssrelay@") != NULL ||
-               strstr(text, "/nssrelayd.service") != NULL;
+               strstr(text, "/nssrelayd.service\n") != NULL || strstr(text, "/nscd.service\n") != NULL;
 }
 
 /* The number after prefix, if name is prefix + 1 to 4 digits and <= max. */
@@ -68,7 +70,7 @@ enum nss_status _nss_nsrtest_getpwnam_r(const char *name, struct passwd *pw, cha
         long fast = number_after(name, "nsrtest-", 99), slow = number_after(name, "nsrslow-", 9999);
         size_t used = 0;
 
-        if ((fast < 0 && slow < 0) || !inside_nssrelay())
+        if ((fast < 0 && slow < 0) || !inside_server())
                 return NSS_STATUS_NOTFOUND;
         if (fast >= 0 && strlen(name) != strlen("nsrtest-000"))
                 return NSS_STATUS_NOTFOUND;
