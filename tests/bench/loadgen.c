@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Load generator for `make bench`: sends one raw nscd request per
  * connection, as glibc's client does, and reports lookups per second and
- * latency percentiles. With --rss it instead runs a handler once on a
+ * latency percentiles. With RATE, the lookups are paced to RATE a second
+ * in all (the latency of a lightly loaded service), else sent as fast as
+ * the service answers. With --rss it instead runs a handler once on a
  * socketpair (inetd style) and reports the handler's peak RSS.
  *
- *   loadgen SOCKET TYPE KEY CLIENTS REQUESTS
+ *   loadgen SOCKET TYPE KEY CLIENTS REQUESTS [RATE]
  *   loadgen --rss TYPE KEY PROGRAM [ARGS...]
  */
 #include <errno.h>
@@ -65,7 +67,14 @@ static int cmp_u64(const void *a, const void *b) {
         return x < y ? -1 : x > y;
 }
 
-static int load(const char *path, int type, const char *key, int clients, int requests) {
+static void sleep_until(uint64_t t) {
+        struct timespec ts = { .tv_sec = (time_t) (t / 1000000000u), .tv_nsec = (long) (t % 1000000000u) };
+
+        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+                ;
+}
+
+static int load(const char *path, int type, const char *key, int clients, int requests, double rate) {
         uint8_t req[12 + 1025];
         size_t len = build_request(req, type, key);
         uint64_t *lat = mmap(NULL, sizeof(uint64_t) * (size_t) requests, PROT_READ | PROT_WRITE,
@@ -84,6 +93,8 @@ static int load(const char *path, int type, const char *key, int clients, int re
                         return 1;
                 if (pid == 0) {
                         for (int i = c; i < requests; i += clients) {
+                                if (rate > 0)
+                                        sleep_until(start + (uint64_t) (i * 1e9 / rate));
                                 uint64_t t = now_ns();
                                 if (one_lookup(path, req, len) < 0)
                                         failures[c]++;
@@ -135,9 +146,9 @@ static int peak_rss(int type, const char *key, char **argv) {
 int main(int argc, char **argv) {
         if (argc >= 5 && strcmp(argv[1], "--rss") == 0)
                 return peak_rss(atoi(argv[2]), argv[3], argv + 4);
-        if (argc != 6) {
-                fprintf(stderr, "usage: loadgen SOCKET TYPE KEY CLIENTS REQUESTS | --rss TYPE KEY PROGRAM...\n");
+        if (argc != 6 && argc != 7) {
+                fprintf(stderr, "usage: loadgen SOCKET TYPE KEY CLIENTS REQUESTS [RATE] | --rss TYPE KEY PROGRAM...\n");
                 return 2;
         }
-        return load(argv[1], atoi(argv[2]), argv[3], atoi(argv[4]), atoi(argv[5]));
+        return load(argv[1], atoi(argv[2]), argv[3], atoi(argv[4]), atoi(argv[5]), argc == 7 ? atof(argv[6]) : 0);
 }
