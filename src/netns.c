@@ -12,10 +12,10 @@
  * from the client, and only as bytes, read with the client's own file
  * system credentials.
  *
- * The steps need CAP_SYS_ADMIN (setns, unshare, mount), CAP_SYS_PTRACE
- * (another user's /proc/PID/ns/net and /proc/PID/root) and CAP_SETUID and
- * CAP_SETGID (reading as the client); confine_lookup() drops them all
- * before any NSS code runs. A client in our own namespace costs two
+ * The steps need CAP_SYS_ADMIN (setns, unshare, mount) and CAP_SETUID and
+ * CAP_SETGID (opening the client's /proc entries and reading its
+ * resolv.conf as the client); confine_lookup() drops them all before any
+ * NSS code runs. A client in our own namespace costs two
  * getsockopt() calls and a socket(), and nothing else. */
 #include "netns.h"
 
@@ -287,32 +287,6 @@ static ssize_t read_resolv_conf(int root_fd, char *buf, const char **why) {
         return (ssize_t) len;
 }
 
-static int client_resolv_conf(int fd, const struct peer *peer, int root_fd, char *buf, size_t *len,
-                              const char **why) {
-        struct file_identity saved = {};
-        ssize_t n = -EPERM;
-        int r;
-
-        r = become_client_for_files(fd, peer, &saved);
-        if (r >= 0)
-                n = read_resolv_conf(root_fd, buf, why);
-        else
-                *why = "cannot take the client's file system credentials";
-        /* Even after a failure above: whatever was changed goes back. */
-        int r2 = restore_file_identity(&saved);
-        free(saved.groups);
-        if (r < 0)
-                return r;
-        if (r2 < 0) {
-                *why = "cannot restore our own credentials";
-                return r2;
-        }
-        if (n < 0)
-                return (int) n;
-        *len = (size_t) n;
-        return 0;
-}
-
 /* Hands an fd over from a _cleanup_close_ variable. */
 static int take_fd(int *fd) {
         int r = *fd;
@@ -570,8 +544,8 @@ static int open_client(int fd, const struct peer *peer, struct client_ns *c, con
                 return -ESRCH;
         }
         if (r < 0) {
-                log_warning("%s: cannot open the client's /proc/%ld/ns/net and root: %s "
-                            "(nssrelay needs CAP_SYS_PTRACE and CAP_SYS_ADMIN for this); closing",
+                log_warning("%s: cannot open the client's /proc/%ld/ns/net and root as the client: %s "
+                            "(it may be set-user-ID or not dumpable); closing",
                             what, (long) peer->pid, strerror(-r));
                 return r;
         }
@@ -599,9 +573,37 @@ int netns_enter_client(int fd, const struct peer *peer, const char *what) {
                 return r;
         }
 
-        r = open_client(fd, peer, &c, what);
+        /* The client's /proc entries and its resolv.conf are opened with
+         * the client's own file system credentials: what it may open
+         * itself, no more, and no CAP_SYS_PTRACE needed for another
+         * user's process (a process may inspect its own kind). */
+        struct file_identity saved = {};
+        ssize_t n = -EPERM;
+        r = become_client_for_files(fd, peer, &saved);
+        if (r < 0)
+                log_warning("%s: cannot take the client's file system credentials: %s; closing", what,
+                            strerror(-r));
+        else {
+                r = open_client(fd, peer, &c, what);
+                if (r >= 0) {
+                        n = read_resolv_conf(c.root_fd, data, &why);
+                        if (n < 0)
+                                log_warning("%s: the client's /etc/resolv.conf is unusable (%s: %s); closing",
+                                            what, why, strerror((int) -n));
+                }
+        }
+        /* Even after a failure: whatever was changed goes back. */
+        int r2 = restore_file_identity(&saved);
+        free(saved.groups);
+        if (r2 < 0) {
+                log_error("%s: cannot restore our own credentials: %s; closing", what, strerror(-r2));
+                return r2;
+        }
         if (r < 0)
                 return r;
+        if (n < 0)
+                return (int) n;
+        len = (size_t) n;
         if (!cookies) {
                 r = same_netns_by_proc(c.netns_fd);
                 if (r > 0)
@@ -633,12 +635,6 @@ int netns_enter_client(int fd, const struct peer *peer, const char *what) {
                 }
         }
 
-        r = client_resolv_conf(fd, peer, c.root_fd, data, &len, &why);
-        if (r < 0) {
-                log_warning("%s: the client's /etc/resolv.conf is unusable (%s: %s); closing", what, why,
-                            strerror(-r));
-                return r;
-        }
         r = bind_resolv_conf(data, len, &why);
         if (r < 0) {
                 log_error("%s: %s: %s; closing", what, why, strerror(-r));
