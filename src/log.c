@@ -13,6 +13,9 @@
 static int max_priority = LOG_WARNING;
 static bool requests_enabled;
 static bool to_journal;
+/* Who the connection being served is from ("pid=N uid=N"), put at the
+ * start of every line while it is served; empty outside a connection. */
+static char peer_text[128];
 
 int log_setting_from_string(const char *s) {
         static const char *const names[] = {
@@ -104,10 +107,27 @@ static size_t format_prefix(char *out, int priority) {
         return n + 3;
 }
 
+void log_set_peer(const char *text) {
+        size_t n = text ? strlen(text) : 0;
+
+        if (n > sizeof(peer_text) - 3)
+                n = sizeof(peer_text) - 3;
+        memcpy(peer_text, text ? text : "", n);
+        if (n > 0) {
+                memcpy(peer_text + n, ": ", 2);
+                n += 2;
+        }
+        peer_text[n] = '\0';
+}
+
 /* One write per line keeps lines whole when instances share a stream. */
 static void write_line(int priority, const char *text, size_t len) {
         char line[4096];
         size_t plen = format_prefix(line, priority);
+        size_t peer_len = strlen(peer_text);
+
+        memcpy(line + plen, peer_text, peer_len);
+        plen += peer_len;
 
         if (len > sizeof(line) - plen - 1)
                 len = sizeof(line) - plen - 1;

@@ -25,6 +25,11 @@ void log_setup(enum log_setting setting);
 bool log_requests_enabled(void);
 bool log_debug_enabled(void);
 
+/* Every line from now on starts with "TEXT: " (the peer of the connection
+ * being served, so that no long key can push it out of the line); NULL
+ * or "" stops that. */
+void log_set_peer(const char *text);
+
 void log_msg(int priority, const char *fmt, ...) _printf_(2, 3);
 #define log_error(...) log_msg(LOG_ERR, __VA_ARGS__)
 #define log_warning(...) log_msg(LOG_WARNING, __VA_ARGS__)

@@ -17,10 +17,11 @@
 #include "log.h"
 #include "lookup.h"
 #include "nss_buffer.h"
+#include "request_text.h"
 #include "wire_netgroup.h"
 
 /* Appends every triple of the enumeration setnetgrent() opened. */
-static enum outcome collect_triples(const struct request *req, const char *name, struct reply *reply,
+static enum outcome collect_triples(const struct request *req, struct reply *reply,
                                     size_t *count) {
         uint8_t storage[NSS_BUFFER_INITIAL];
         _cleanup_(buf_free) struct buf buf;
@@ -34,9 +35,15 @@ static enum outcome collect_triples(const struct request *req, const char *name,
                 if (getnetgrent_r(&host, &user, &domain, (char *) buf.data, buf.cap) == 1) {
                         r = wire_netgroup_append_triple(reply, host, user, domain);
                         if (r < 0) {
-                                if (r == -E2BIG)
-                                        log_warning("netgroup \"%s\": more than %zu bytes of triples; "
-                                                    "closing without a reply", name, REPLY_BODY_MAX);
+                                if (r == -E2BIG) {
+                                        char what[REQUEST_TEXT_MAX];
+
+                                        /* The name as the request line shows
+                                         * it: escaped, and at most 256 bytes. */
+                                        request_describe(req, what, sizeof(what));
+                                        log_warning("%s: more than %zu bytes of triples; closing "
+                                                    "without a reply", what, REPLY_BODY_MAX);
+                                }
                                 return outcome_from_build_error(r);
                         }
                         (*count)++;
@@ -66,7 +73,7 @@ enum outcome lookup_netgroup(const struct request *req, const struct peer *peer 
                 r = wire_reply_netgroup(reply, false, 0);
                 return r < 0 ? outcome_from_build_error(r) : OUTCOME_NOT_FOUND;
         }
-        outcome = collect_triples(req, name, reply, &count);
+        outcome = collect_triples(req, reply, &count);
         endnetgrent();
         if (outcome != OUTCOME_FOUND)
                 return outcome;

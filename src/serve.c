@@ -110,26 +110,31 @@ static void peer_comm(const struct peer *peer, char *out, size_t size) {
         log_escape_key(out, size, comm, (size_t) n);
 }
 
-static void log_request(const struct request *req, const struct peer *peer, const char *comm,
-                        const char *outcome, const char *delivery, size_t bytes, uint64_t start_usec) {
+/* Who asked, at the start of every log line about the connection, so
+ * that no key can push it out of the line: "pid=N uid=N", and the
+ * command name when each request is logged. */
+static void set_log_peer(const struct peer *peer) {
+        char text[128], comm[64];
+        int n = snprintf(text, sizeof(text), "pid=%ld uid=%ld", (long) peer->pid,
+                         peer->known ? (long) peer->uid : -1L);
+
+        /* Read now: the client waits for our reply, and may be gone after. */
+        if (log_requests_enabled() && n > 0 && (size_t) n < sizeof(text)) {
+                peer_comm(peer, comm, sizeof(comm));
+                snprintf(text + n, sizeof(text) - (size_t) n, " comm=%s", comm);
+        }
+        log_set_peer(text);
+}
+
+static void log_request(const struct request *req, const char *outcome, const char *delivery, size_t bytes,
+                        uint64_t start_usec) {
         char what[REQUEST_TEXT_MAX];
 
         if (!log_requests_enabled())
                 return;
         request_describe(req, what, sizeof(what));
-        log_notice("%s from pid=%ld uid=%ld comm=%s: %s%s, %zu bytes, %llu us", what, (long) peer->pid,
-                   peer->known ? (long) peer->uid : -1L, comm, outcome, delivery, bytes,
+        log_notice("%s: %s%s, %zu bytes, %llu us", what, outcome, delivery, bytes,
                    (unsigned long long) (now_usec() - start_usec));
-}
-
-/* The description of the request as the log lines and the watchdog
- * name it: type, key and who asked. */
-static void describe(const struct request *req, const struct peer *peer, char *out, size_t size) {
-        char what[REQUEST_TEXT_MAX];
-
-        request_describe(req, what, sizeof(what));
-        snprintf(out, size, "%s from pid %ld uid %ld", what, (long) peer->pid,
-                 peer->known ? (long) peer->uid : -1L);
 }
 
 static long ms_left(uint64_t deadline_usec) {
@@ -139,42 +144,39 @@ static long ms_left(uint64_t deadline_usec) {
 }
 
 static int serve_request(int fd, uint64_t start_usec, const struct serve_options *opts) {
-        char what[REQUEST_TEXT_MAX + 64], comm[64] = "?";
+        char what[REQUEST_TEXT_MAX];
         uint8_t body_storage[REPLY_BODY_INITIAL];
         enum transport_result tr;
         struct request req;
         enum wire_error werr;
         struct reply reply = { 0 };
-        struct peer peer;
+        _cleanup_(transport_peer_free) struct peer peer = { .n_groups = -1 };
         enum outcome outcome;
 
         transport_peer(fd, &peer);
+        set_log_peer(&peer);
 
         tr = transport_read_request(fd, start_usec + READ_DEADLINE_MS * 1000ull, &req, &werr);
         switch (tr) {
         case TRANSPORT_OK:
                 break;
         case TRANSPORT_CLOSED:
-                log_debug("pid %ld closed the connection before sending a request", (long) peer.pid);
+                log_debug("closed the connection before sending a request");
                 return 0;
         case TRANSPORT_TIMEOUT:
-                log_warning("no complete request from pid %ld uid %ld within %d ms; closing",
-                            (long) peer.pid, (long) peer.uid, READ_DEADLINE_MS);
+                log_warning("no complete request within %d ms; closing", READ_DEADLINE_MS);
                 return 0;
         case TRANSPORT_MALFORMED:
-                log_warning("malformed request from pid %ld uid %ld: %s; closing", (long) peer.pid,
-                            (long) peer.uid, wire_error_name(werr));
+                log_warning("malformed request (%s); closing", wire_error_name(werr));
                 return 0;
         case TRANSPORT_ERROR:
                 log_error("reading the request failed: %m");
                 return 1;
         }
 
-        describe(&req, &peer, what, sizeof(what));
+        request_describe(&req, what, sizeof(what));
         watchdog_set_context(what);
-        /* Read now: the client waits for our reply, and may be gone after. */
-        if (log_requests_enabled())
-                peer_comm(&peer, comm, sizeof(comm));
+        log_debug("%s: read %llu us after start", what, (unsigned long long) (now_usec() - start_usec));
 
         const struct handler *h = &handlers[req.type];
         if (h->uses_nss) {
@@ -223,7 +225,7 @@ static int serve_request(int fd, uint64_t start_usec, const struct serve_options
         }
         buf_free(&reply.body);
 
-        log_request(&req, &peer, comm, outcome_name(outcome), delivery, bytes, start_usec);
+        log_request(&req, outcome_name(outcome), delivery, bytes, start_usec);
         return outcome == OUTCOME_FAILED || tr == TRANSPORT_ERROR ? 1 : 0;
 }
 
@@ -238,5 +240,6 @@ int serve_connection(int fd, uint64_t start_usec, const struct serve_options *op
          * that process exits. */
         (void) shutdown(fd, SHUT_RDWR);
         watchdog_set_connection(-1);
+        log_set_peer(NULL);
         return status;
 }

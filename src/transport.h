@@ -18,6 +18,10 @@ struct peer {
         uid_t uid;
         gid_t gid;
         int known; /* SO_PEERCRED succeeded */
+        /* The supplementary groups (SO_PEERGROUPS), malloc()ed;
+         * n_groups is -1 when the kernel did not say. */
+        gid_t *groups;
+        int n_groups;
 };
 
 enum transport_result {
@@ -36,7 +40,9 @@ uint64_t now_usec(void);
  * made non-blocking and close-on-exec. */
 int transport_acquire(char *why, size_t why_size);
 
+/* Reads the peer's credentials; transport_peer_free() releases them. */
 void transport_peer(int fd, struct peer *peer);
+void transport_peer_free(struct peer *peer);
 
 /* Reads one request. On TRANSPORT_MALFORMED, *error says why. */
 enum transport_result transport_read_request(int fd, uint64_t deadline_usec, struct request *req,

@@ -37,17 +37,28 @@ _printf_(2, 3) static int out_printf(struct buf *out, const char *fmt, ...) {
         return 0;
 }
 
-/* "label: text\n" with unprintable bytes, quotes and backslashes escaped. */
-static int out_string(struct buf *out, const char *label, const char *s, size_t len) {
-        int r = out_printf(out, "%s: ", label);
+/* Text from the daemon with unprintable bytes, backslashes and the
+ * characters in 'special' escaped (\xHH), so that no reply can send the
+ * terminal control sequences or fake the output's structure. */
+static int out_escaped(struct buf *out, const char *s, size_t len, const char *special) {
+        int r = 0;
 
         for (size_t i = 0; r >= 0 && i < len; i++) {
                 unsigned char c = (unsigned char) s[i];
-                if (c >= 0x20 && c < 0x7f && c != '\\')
+                if (c >= 0x20 && c < 0x7f && c != '\\' && !strchr(special, c))
                         r = buf_append(out, &c, 1);
                 else
                         r = out_printf(out, "\\x%02x", c);
         }
+        return r;
+}
+
+/* "label: text\n", the text escaped. */
+static int out_string(struct buf *out, const char *label, const char *s, size_t len) {
+        int r = out_printf(out, "%s: ", label);
+
+        if (r >= 0)
+                r = out_escaped(out, s, len, "");
         return r < 0 ? r : buf_append(out, "\n", 1);
 }
 
@@ -328,9 +339,13 @@ static int describe_netgroup(struct reader *rd, struct buf *out) {
                         data.left -= flen[i] + 1;
                         data.p = nul + 1;
                 }
-                /* Empty fields are wildcards; print them as getent does. */
-                if ((r = out_printf(out, "triple: (%.*s,%.*s,%.*s)\n", (int) flen[0], f[0], (int) flen[1], f[1],
-                                    (int) flen[2], f[2])) < 0)
+                /* Empty fields are wildcards; print them as getent does,
+                 * escaped: a field could hold "," or ")" too. */
+                r = out_printf(out, "triple: (");
+                for (int i = 0; r >= 0 && i < 3; i++)
+                        if ((r = out_escaped(out, f[i], flen[i], ",()")) >= 0)
+                                r = buf_append(out, i < 2 ? "," : ")\n", i < 2 ? 1 : 2);
+                if (r < 0)
                         return r;
                 n++;
         }
