@@ -180,11 +180,13 @@ class Sandbox:
 
     def __init__(self, server_etc=None, client_etc=None, log="requests", program=None,
                  server_env=None, inetd=False, server_prefix=None, server_sees_socket=True,
-                 netns=None, test_module=False, exec_prefix=None, name=None):
+                 netns=None, test_module=False, exec_prefix=None, name=None, writable_etc=False):
         """test_module: load libnss_nssrelaytest after files for passwd and
         group in the server's namespace. exec_prefix: a command that execs
         the program (setpriv ...), run before valgrind when that wraps it.
-        name: how valgrind results name this sandbox."""
+        name: how valgrind results name this sandbox. writable_etc: /etc
+        is writable (into a tmpfs) in the server's and the reference's
+        views, as on a real system."""
         if test_module:
             server_etc = dict(server_etc or {})
             server_etc.setdefault("nsswitch.conf", BASE_ETC["nsswitch.conf"].replace(
@@ -202,20 +204,22 @@ class Sandbox:
         write_etc(self.server_etc, server_etc)
         write_etc(self.client_etc, client_etc)
         self.program = list(program or [NSSRELAY])
+        # Lookups run as the client, and the build tree may sit where only
+        # root can read (a clone under /root, or under mktemp -d): the
+        # test modules are loaded from copies under our 0755 directory,
+        # and so is the program where the instance drops its privileges.
+        readable = os.path.join(self.tmp, "readable")
+        os.makedirs(readable, mode=0o755)
         if exec_prefix:
-            # The instance may drop its privileges, and the build tree may
-            # sit where only root can read (a clone under /root, or under
-            # mktemp -d): give it copies under our 0755 directory.
-            readable = os.path.join(self.tmp, "readable")
-            os.makedirs(readable, mode=0o755)
             copy = os.path.join(readable, os.path.basename(self.program[0]))
             shutil.copy2(self.program[0], copy)
             self.program[0] = copy
-            if server_env and server_env.get("LD_LIBRARY_PATH") == TEST_MODULE_DIR:
-                modules = os.path.join(readable, "nss")
-                shutil.copytree(TEST_MODULE_DIR, modules,
-                                ignore=lambda d, names: [n for n in names if not n.endswith(".so.2")])
-                server_env = dict(server_env, LD_LIBRARY_PATH=modules)
+        if server_env and server_env.get("LD_LIBRARY_PATH") == TEST_MODULE_DIR:
+            modules = os.path.join(readable, "nss")
+            shutil.copytree(TEST_MODULE_DIR, modules,
+                            ignore=lambda d, names: [n for n in names if not n.endswith(".so.2")])
+            server_env = dict(server_env, LD_LIBRARY_PATH=modules)
+        self.nsenv_flags = ["--writable-etc"] if writable_etc else []
         self.name = name or os.path.basename(sys.argv[0])
         self.valgrind_dir = None
         if VALGRIND:
@@ -245,8 +249,8 @@ class Sandbox:
             sock_dir, listen = self.sock_dir, "/run/nscd/socket"
         else:
             sock_dir, listen = "-", self.socket_path
-        cmd = self.net_prefix + ["unshare", "-m", "--propagation", "private", "sh", NSENV,
-                                 self.server_etc, sock_dir, "--"] + self.server_prefix + [
+        cmd = self.net_prefix + ["unshare", "-m", "--propagation", "private", "sh", NSENV] + \
+            self.nsenv_flags + [self.server_etc, sock_dir, "--"] + self.server_prefix + [
                                      SOCKET_ACTIVATE, "-l", listen, "--accept"]
         if self.inetd:
             cmd.append("--inetd")
@@ -367,8 +371,9 @@ class Sandbox:
     # -- clients -------------------------------------------------------------
 
     def _command(self, etc, with_socket, argv, user=None, env=None):
-        cmd = self.net_prefix + ["unshare", "-m", "--propagation", "private", "sh", NSENV, etc,
-                                 self.sock_dir if with_socket else "-", "--"]
+        flags = self.nsenv_flags if etc == self.server_etc else []
+        cmd = self.net_prefix + ["unshare", "-m", "--propagation", "private", "sh", NSENV] + flags + [
+            etc, self.sock_dir if with_socket else "-", "--"]
         if user is not None:
             cmd += ["setpriv", "--reuid=%d" % user, "--regid=%d" % user, "--clear-groups"]
         run_env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}
