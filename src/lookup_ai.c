@@ -176,20 +176,27 @@ static bool find_canon(struct ai_lookup *l, getcanonname_r_function *cfct, bool 
                 return canon_set(l, l->name);
         }
 
-        /* A reverse lookup of the first IPv4 address if there is one, else
-         * of the first IPv6 address. */
+        /* A reverse lookup of the first IPv4 address if the module said
+         * it found any, else of the first IPv6 address. A module may
+         * claim success for a family and return no address of it, or
+         * none at all: take only an address that is there, and with none
+         * ask nothing (never a reverse lookup of bytes no module wrote). */
         const uint8_t *families = l->found.families.data, *addr = l->found.addrs.data;
-        size_t n = ai_addresses_count(&l->found);
+        size_t n = ai_addresses_count(&l->found), pick = n;
         struct hostent he, *result = NULL;
-        int family = AF_INET6, rc, h_error = 0;
+        int family, rc, h_error = 0;
 
-        if (have_v4) {
-                size_t offset = 0;
-                for (size_t i = 0; i < n && families[i] != AF_INET; i++)
-                        offset += 16;
-                addr += offset;
-                family = AF_INET;
-        }
+        for (size_t i = 0; have_v4 && i < n && pick == n; i++)
+                if (families[i] == AF_INET)
+                        pick = i;
+        for (size_t i = 0; i < n && pick == n; i++)
+                if (families[i] == AF_INET6)
+                        pick = i;
+        if (pick == n)
+                return true; /* no address: the client uses its query */
+        family = families[pick];
+        for (size_t i = 0; i < pick; i++) /* packed: 4 bytes for AF_INET, 16 for AF_INET6 */
+                addr += families[i] == AF_INET ? 4 : 16;
         for (;;) {
                 rc = gethostbyaddr_r(addr, family == AF_INET ? 4 : 16, family, &he, (char *) l->nss.data,
                                      l->nss.cap, &result, &h_error);

@@ -58,7 +58,7 @@ def test_boot(tap):
                                                 run("journalctl", "-u", unit, "--no-pager").stdout))
 
     lines = [line for line in nssrelay_lines(None)
-             if re.match(r'GETPWBYNAME "nssrelay-boot" from pid=\d+ uid=0 comm=getent: found', line)]
+             if re.match(r'pid=\d+ uid=0 comm=getent: GETPWBYNAME "nssrelay-boot": found', line)]
     tap.ok(len(lines) == 1, "nssrelay logged that early lookup: %s" % (lines[0] if lines else "nothing"))
 
     r = run("getent", "-s", "files", "passwd", "nssrelay-boot")
@@ -137,10 +137,10 @@ def test_burst(tap):
            "burst: 5000 lookups from 32 parallel getent processes all found (%.1f s, %.0f lookups/s)" %
            (elapsed, 5000 / elapsed), "found %d, non-zero exits: %s" % (found, bad_rc))
 
-    answered = wait_for_lines(cursor, r'^GETPWBYNAME "nsrtest-\d{3}" from pid=\d+ uid=0 comm=getent: found',
+    answered = wait_for_lines(cursor, r'^pid=\d+ uid=0 comm=getent: GETPWBYNAME "nsrtest-\d{3}": found',
                               5000)
-    getfd = wait_for_lines(cursor, r'^GETFDPW "passwd" from pid=\d+ uid=0 comm=getent', 32)
-    pid_of = lambda line: re.search(r"from pid=(\d+)", line).group(1)
+    getfd = wait_for_lines(cursor, r'^pid=\d+ uid=0 comm=getent: GETFDPW "passwd"', 32)
+    pid_of = lambda line: re.search(r"^pid=(\d+)", line).group(1)
     clients = {str(p.pid) for p in procs}
     tap.ok(len(answered) == 5000 and {pid_of(line) for line in answered} == clients,
            "burst: nssrelay answered all 5000 lookups itself, zero fallbacks (%d request lines)" %
@@ -203,7 +203,7 @@ def test_slow(tap):
     cursor = journal_cursor()
     res = concurrent_slow_lookups(300)
     refused = prop_int(SOCKET_UNIT, "NRefused") - refused0
-    answered = wait_for_lines(cursor, r'^GETPWBYNAME "nsrslow-\d+" from pid=\d+ uid=0 comm=getent: found',
+    answered = wait_for_lines(cursor, r'^pid=\d+ uid=0 comm=getent: GETPWBYNAME "nsrslow-\d+": found',
                               res["found"])
     tap.diag("300 concurrent slow lookups (2 s each in the NSS module): %d found, %d gave up, in %.1f s; "
              "peak %d live instances; PID 1 Pss %d -> %d kB" %
@@ -417,7 +417,7 @@ def test_dynamic_user(tap):
     tap.ok(r.returncode == 0 and re.fullmatch(r"run-\S+", name) is not None,
            "systemd-run --wait -p DynamicUser=yes whoami works: %s (%.2f s)" % (name, with_socket),
            r.stdout)
-    lines = wait_for_lines(cursor, r'^GETPWBYUID "\d+" from pid=\d+ uid=\d+ comm=whoami: found', 1, timeout=10)
+    lines = wait_for_lines(cursor, r'^pid=\d+ uid=\d+ comm=whoami: GETPWBYUID "\d+": found', 1, timeout=10)
     tap.ok(len(lines) == 1, "whoami's lookup of its dynamic uid went through nssrelay and nss-systemd: %s" %
            (lines[0] if lines else "no request line"))
 
