@@ -14,6 +14,7 @@ the rest runs the shipped unit plus nothing but request logging."""
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -248,6 +249,75 @@ def test_slow(tap):
            "the shipped MaxConnections=%d is back and lookups work" % limit)
 
 
+ATTACK_SECONDS = 10
+ATTACKERS = 8
+
+
+def attack(i, w):
+    """One attacker (uid 65534): opens connections to the socket as fast as
+    it can and never sends a byte; keeps each open for a while (the
+    instance closes it at its read deadline), so that its instances hold
+    their slots until then."""
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+    held, opened, end = [], 0, time.monotonic() + ATTACK_SECONDS
+    while time.monotonic() < end:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(1.0)
+        try:
+            s.connect("/run/nscd/socket")
+            opened += 1
+            held.append(s)
+        except OSError:
+            s.close()
+        if len(held) > 800:
+            held.pop(0).close()
+    os.write(w, b"%d\n" % opened)
+
+
+def cpu_seconds(pid):
+    """utime + stime of pid, in seconds."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_starvation(tap):
+    """Finding 3 of the security review: one user opening connections and
+    never sending a byte starves everyone else, because each connection
+    holds an instance (and one of MaxConnections=) until the read
+    deadline. With the deadline at 250 ms instead of 1 s each holds it a
+    quarter as long; the structural fix (a per-uid cap) is nssrelayd's."""
+    cursor = journal_cursor()
+    refused0 = prop_int(SOCKET_UNIT, "NRefused")
+    cpu0, t0 = cpu_seconds(1), time.monotonic()
+    victim = []
+
+    def victim_loop():
+        while time.monotonic() < t0 + ATTACK_SECONDS:
+            victim.append(lookup_in_fresh_process(LOOP_USER, LOOP_UID))
+
+    thread = threading.Thread(target=victim_loop)
+    thread.start()
+    out, _ = fork_workers(ATTACKERS, attack)
+    thread.join()
+    elapsed = time.monotonic() - t0
+    pid1_busy = cpu_seconds(1) - cpu0
+    opened = sum(int(x) for x in out.split())
+    refused = prop_int(SOCKET_UNIT, "NRefused") - refused0
+    answered = sum(victim)
+    silent = sum(1 for line in nssrelay_lines(cursor) if "no complete request within" in line)
+    tap.diag("starvation (uid 65534, %d processes, silent connections for %d s): %d connections opened, "
+             "%d instances closed a silent one, NRefused +%d, PID 1 busy %.1f s of %.1f s; the root "
+             "victim's lookups: %d of %d answered" % (ATTACKERS, ATTACK_SECONDS, opened, silent, refused,
+                                                      pid1_busy, elapsed, answered, len(victim)))
+    tap.ok(answered > 0, "a silent user does not starve everyone: the victim got %d of %d lookups answered "
+           "(with a 1 s read deadline: 0 of 113 in the review, see README)" % (answered, len(victim)))
+    tap.ok(wait_until(lambda: lookup_in_fresh_process(LOOP_USER, LOOP_UID), timeout=30),
+           "after the attack lookups work again")
+
+
 class Background:
     """Calls self.step() in a thread until end()."""
 
@@ -459,6 +529,7 @@ def main():
     test_getfd(tap)
     test_burst(tap)
     test_slow(tap)
+    test_starvation(tap)
     test_no_failed_instances(tap, cursor)
     test_switches(tap)
     test_dynamic_user(tap)
