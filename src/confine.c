@@ -139,8 +139,10 @@ int confine_prepare(void) {
 
         abi = (int) syscall(SYS_landlock_create_ruleset, NULL, 0, LL_CREATE_RULESET_VERSION);
         if (abi < 0) {
-                /* ENOSYS: too old a kernel; EOPNOTSUPP: Landlock is off. */
-                if (errno != ENOSYS && errno != EOPNOTSUPP)
+                /* ENOSYS: too old a kernel; EOPNOTSUPP: Landlock is off;
+                 * EPERM: a container manager's seccomp filter that does
+                 * not know the call (systemd-nspawn's, Docker's). */
+                if (errno != ENOSYS && errno != EOPNOTSUPP && errno != EPERM)
                         return log_error_errno(-errno, "cannot ask for Landlock's ABI version: %m");
                 log_debug("Landlock is not available (%m): lookups run without a read-only file system");
         } else {
