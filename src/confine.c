@@ -114,21 +114,25 @@ static int landlock_ruleset(int abi) {
         struct ll_path_beneath_attr devnull = {
                 .allowed_access = LL_FS_WRITE_FILE | (abi >= 3 ? LL_FS_TRUNCATE : 0),
         };
-        _cleanup_close_ int fd = -1;
         _cleanup_close_ int null_fd = -1;
+        int fd, r = 0;
 
         fd = (int) syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
         if (fd < 0)
                 return -errno;
         null_fd = open("/dev/null", O_PATH | O_CLOEXEC);
         if (null_fd < 0)
-                return -errno;
-        devnull.parent_fd = null_fd;
-        if (syscall(SYS_landlock_add_rule, fd, LL_RULE_PATH_BENEATH, &devnull, 0) < 0)
-                return -errno;
-        int r = fd;
-        fd = -1;
-        return r;
+                r = -errno;
+        else {
+                devnull.parent_fd = null_fd;
+                if (syscall(SYS_landlock_add_rule, fd, LL_RULE_PATH_BENEATH, &devnull, 0) < 0)
+                        r = -errno;
+        }
+        if (r < 0) {
+                close(fd);
+                return r;
+        }
+        return fd;
 }
 
 int confine_prepare(void) {

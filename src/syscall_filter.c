@@ -331,25 +331,24 @@ int syscall_filter_build(struct sock_filter *out, size_t cap, bool allow_ptrace)
                         sorted[n_sorted++] = rules[i];
         qsort(sorted, n_sorted, sizeof(sorted[0]), compare_rules);
 
-        /* Runs of equal verdicts merge: mount, umount2, swapon, swapoff
-         * and reboot are one range on x86_64. */
+        /* Each call opens a segment of its verdict and one of ALLOW after
+         * it, which the next call takes over when it follows at once. */
         seg[n_seg++] = (struct segment) { 0, SYSCALL_ALLOW };
+        long prev = -1;
         for (size_t i = 0; i < n_sorted; i++) {
                 uint32_t nr = (uint32_t) sorted[i].nr;
 
-                if (i > 0 && sorted[i].nr == sorted[i - 1].nr)
+                if (sorted[i].nr == prev)
                         continue;
-                if (seg[n_seg - 1].verdict != sorted[i].verdict) {
-                        if (seg[n_seg - 1].start == nr)
-                                seg[n_seg - 1].verdict = sorted[i].verdict;
-                        else
-                                seg[n_seg++] = (struct segment) { nr, sorted[i].verdict };
-                }
-                if (i + 1 == n_sorted || (uint32_t) sorted[i + 1].nr != nr + 1 ||
-                    sorted[i + 1].verdict != sorted[i].verdict)
-                        seg[n_seg++] = (struct segment) { nr + 1, SYSCALL_ALLOW };
+                prev = sorted[i].nr;
+                if (seg[n_seg - 1].start == nr)
+                        seg[n_seg - 1].verdict = sorted[i].verdict;
+                else
+                        seg[n_seg++] = (struct segment) { nr, sorted[i].verdict };
+                seg[n_seg++] = (struct segment) { nr + 1, SYSCALL_ALLOW };
         }
-        /* Neighbours with one verdict would cost a branch for nothing. */
+        /* Neighbours with one verdict merge (mount, umount2, swapon,
+         * swapoff and reboot are one range on x86_64): a branch fewer. */
         size_t w = 1;
         for (size_t i = 1; i < n_seg; i++)
                 if (seg[i].verdict != seg[w - 1].verdict)
