@@ -298,8 +298,11 @@ int confine_lookup(const struct peer *peer, const struct serve_options *opts, co
         r = become(&want, !opts->fixed_user, what);
         if (r < 0)
                 return r;
-        if (SANITIZERS && r == 0 && want.uid != 0)
-                (void) prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+        /* Not dumpable (the kernel decides by fs.suid_dumpable otherwise):
+         * the client, whose uids the instance now has, may signal it but
+         * not trace it or read its memory. The sanitizer build stays
+         * dumpable for LeakSanitizer, which traces our threads at exit. */
+        (void) prctl(PR_SET_DUMPABLE, SANITIZERS ? 1 : 0, 0, 0, 0);
         t[2] = now_usec();
 
         r = drop_capabilities(what);

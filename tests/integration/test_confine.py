@@ -106,6 +106,10 @@ try:
         tap.ok(isinstance(rep, dict) and rep.get("CapEff") == ZERO_CAPS and rep.get("CapPrm") == ZERO_CAPS
                and rep.get("NoNewPrivs") == "1" and rep.get("Seccomp") == "2",
                "uid 65534: no capability, no_new_privs, a seccomp filter", rep)
+        # The sanitizer build stays dumpable for LeakSanitizer.
+        tap.eq(isinstance(rep, dict) and rep.get("dumpable"),
+               "1" if os.environ.get("NSSRELAY_SANITIZERS") == "yes" else "0",
+               "uid 65534: the instance is not dumpable (the client cannot trace it)")
         check_refused(rep, WRITES + PRIVILEGED, "uid 65534")
         check_allowed(rep, EVERYDAY, "uid 65534")
         tap.eq(isinstance(rep, dict) and rep.get("exec"), EXEC_NOTHING,

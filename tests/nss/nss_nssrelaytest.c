@@ -356,6 +356,7 @@ static void confinement(char *out, size_t size, pid_t victim) {
         add(out, size, "NoNewPrivs=%s", v);
         status_value("/proc/self/status", "Seccomp", v, sizeof(v));
         add(out, size, "Seccomp=%s", v);
+        add(out, size, "dumpable=%d", prctl(PR_GET_DUMPABLE, 0, 0, 0, 0));
         add(out, size, "create_etc=%s", outcome(try_create("/etc")));
         add(out, size, "create_tmp=%s", outcome(try_create("/tmp")));
         add(out, size, "create_var_tmp=%s", outcome(try_create("/var/tmp")));
