@@ -251,37 +251,41 @@ def test_slow(tap):
 
 
 ATTACK_SECONDS = 11
-ATTACK_RATE = 1800  # connections a second: the review's 20,000 in 11 s
-ATTACK_HOLD = 1.5   # seconds each stays open: past any read deadline
+# Connections a second: the review's 20,000 in 11 s, and one that PID 1
+# can nearly keep up with.
+ATTACK_RATES = (1800, 400)
 
 
-def attack(i, w):
-    """The attacker of the review: uid 65534 opens connections at
-    ATTACK_RATE a second and never sends a byte, and keeps each open for
-    ATTACK_HOLD seconds, so that every instance it gets waits out its
-    read deadline."""
-    resource.setrlimit(resource.RLIMIT_NOFILE, (16384, 16384))
-    os.setgroups([])
-    os.setgid(65534)
-    os.setuid(65534)
-    held, opened, start = [], 0, time.monotonic()
-    while time.monotonic() < start + ATTACK_SECONDS:
-        now = time.monotonic()
-        while held and held[0][0] < now - ATTACK_HOLD:
-            held.pop(0)[1].close()
-        if opened >= (now - start) * ATTACK_RATE:
-            time.sleep(0.001)
-            continue
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.setblocking(False)
-        try:
-            s.connect("/run/nscd/socket")
-            opened += 1
-            held.append((now, s))
-        except OSError:  # the backlog is full: try again
-            s.close()
-            time.sleep(0.001)
-    os.write(w, b"%d\n" % opened)
+def attacker(rate):
+    """The attacker of the review: uid 65534 opens connections at `rate`
+    a second, never sends a byte and never closes one, so that every
+    instance it gets waits out its read deadline."""
+    def attack(i, w):
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        os.setgroups([])
+        os.setgid(65534)
+        os.setuid(65534)
+        held, opened, start = [], 0, time.monotonic()
+        while time.monotonic() < start + ATTACK_SECONDS:
+            if opened >= (time.monotonic() - start) * rate:
+                time.sleep(0.001)
+                continue
+            try:
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            except OSError:  # out of fds: hold what we have
+                time.sleep(0.01)
+                continue
+            s.setblocking(False)
+            try:
+                s.connect("/run/nscd/socket")
+                opened += 1
+                held.append(s)
+            except OSError:  # the backlog is full: try again
+                s.close()
+                time.sleep(0.001)
+        os.write(w, b"%d\n" % opened)
+    return attack
 
 
 def cpu_seconds(pid):
@@ -296,34 +300,43 @@ def test_starvation(tap):
     never sending a byte starves everyone else, because each connection
     holds an instance (and one of MaxConnections=) until the read
     deadline. With the deadline at 250 ms instead of 1 s each holds it a
-    quarter as long; the structural fix (a per-uid cap) is nssrelayd's."""
-    cursor = journal_cursor()
-    refused0 = prop_int(SOCKET_UNIT, "NRefused")
-    cpu0, t0 = cpu_seconds(1), time.monotonic()
-    victim = []
+    quarter as long; the structural fix (a per-uid cap) is nssrelayd's.
+    The figures go to the log (README has them for both deadlines); the
+    checks are that the instances close the silent connections at their
+    deadline and that lookups work again afterwards."""
+    for rate in ATTACK_RATES:
+        cursor = journal_cursor()
+        refused0 = prop_int(SOCKET_UNIT, "NRefused")
+        cpu0, t0 = cpu_seconds(1), time.monotonic()
+        victim = []
 
-    def victim_loop():
-        while time.monotonic() < t0 + ATTACK_SECONDS:
-            victim.append(lookup_in_fresh_process(LOOP_USER, LOOP_UID))
+        def victim_loop():
+            # Raw requests, as glibc sends them, with glibc's 5 s, ten
+            # a second once the attack is under way.
+            time.sleep(1.0)
+            while time.monotonic() < t0 + ATTACK_SECONDS:
+                begun = time.monotonic()
+                victim.append(raw_getpwnam(LOOP_USER, timeout=5.0) == 1)
+                time.sleep(max(0.0, 0.1 - (time.monotonic() - begun)))
 
-    thread = threading.Thread(target=victim_loop)
-    thread.start()
-    out, _ = fork_workers(1, attack)
-    thread.join()
-    elapsed = time.monotonic() - t0
-    pid1_busy = cpu_seconds(1) - cpu0
-    opened = sum(int(x) for x in out.split())
-    refused = prop_int(SOCKET_UNIT, "NRefused") - refused0
-    answered = sum(victim)
-    silent = sum(1 for line in nssrelay_lines(cursor) if "no complete request within" in line)
-    tap.diag("starvation: uid 65534 opened %d silent connections in %d s (each held %.1f s); %d instances "
-             "closed one at the read deadline, NRefused +%d, PID 1 busy %.1f s of %.1f s; the root victim's "
-             "lookups (fresh getent each): %d of %d answered" % (
-                 opened, ATTACK_SECONDS, ATTACK_HOLD, silent, refused, pid1_busy, elapsed, answered,
-                 len(victim)))
-    tap.ok(silent > 0, "starvation: instances closed silent connections at the read deadline (%d)" % silent)
-    tap.ok(wait_until(lambda: lookup_in_fresh_process(LOOP_USER, LOOP_UID), timeout=30),
-           "starvation: after the attack lookups work again")
+        thread = threading.Thread(target=victim_loop)
+        thread.start()
+        out, _ = fork_workers(1, attacker(rate))
+        thread.join()
+        elapsed = time.monotonic() - t0
+        pid1_busy = cpu_seconds(1) - cpu0
+        opened = sum(int(x) for x in out.split())
+        refused = prop_int(SOCKET_UNIT, "NRefused") - refused0
+        answered = sum(victim)
+        silent = sum(1 for line in nssrelay_lines(cursor) if "no complete request within" in line)
+        tap.diag("starvation at %d/s: uid 65534 opened %d silent connections in %d s and held them; %d "
+                 "instances closed one at the read deadline, NRefused +%d, PID 1 busy %.1f s of %.1f s; "
+                 "the root victim's lookups: %d of %d answered" % (
+                     rate, opened, ATTACK_SECONDS, silent, refused, pid1_busy, elapsed, answered, len(victim)))
+        tap.ok(silent > 0, "starvation at %d/s: instances closed silent connections at the read deadline (%d)" %
+               (rate, silent))
+        tap.ok(wait_until(lambda: lookup_in_fresh_process(LOOP_USER, LOOP_UID), timeout=30),
+               "starvation at %d/s: after the attack lookups work again" % rate)
 
 
 class Background:
