@@ -5,9 +5,15 @@
 #define NSSRELAY_BOUNDS_H
 
 /* The whole request must arrive this soon after the process starts.
- * glibc's client sends it in one send() before we are even started, so a
- * slower client is broken or hostile. */
-#define READ_DEADLINE_MS 1000
+ * glibc's client sends it in one send() right after connect(), usually
+ * before we are even started. Measured with getent loops on 2 cores
+ * under systemd-socket-activate: of the requests that were not there yet
+ * when we first read, the slowest arrived 55 ms later with the machine
+ * 3 times overloaded and 176 ms later 12 times overloaded (a client
+ * preempted between connect and send). A silent connection holds its
+ * slot (and under Accept=yes one of MaxConnections=) until then, so the
+ * deadline is as short as those figures allow. */
+#define READ_DEADLINE_MS 250
 
 /* The lookup must be done this soon after the process starts. glibc's
  * client waits 5000 ms for the first reply byte, counted from before our

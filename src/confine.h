@@ -8,10 +8,24 @@
 #include "serve.h"
 #include "transport.h"
 
-/* Confines this process for the lookup the peer asked for. With
- * opts->confine false it only drops capabilities. Returns 0, or a
- * negative errno after logging an error naming 'what': the caller then
- * closes without a reply. */
+/* The part that does not depend on the connection: asks for Landlock's
+ * ABI, creates the ruleset and builds the seccomp program. A process
+ * that waits for its connection (a worker forked ahead of time) calls it
+ * before, to take it off the lookup's path; confine_lookup() calls it
+ * otherwise. It changes nothing about the process yet: the network
+ * namespace step may still follow. Returns 0 or a logged negative errno. */
+int confine_prepare(void);
+
+/* Confines this process for the lookup the peer asked for: becomes the
+ * client (opts->user_* with opts->fixed_user), drops every capability
+ * and sets no_new_privs, makes the file system read-only with Landlock
+ * where the kernel has it, and installs the seccomp filter, in that
+ * order, each verified. With opts->confine false it only drops
+ * capabilities and sets no_new_privs. Call it once, after the network
+ * namespace step and before any NSS code (loading the modules
+ * included). Returns 0, or a negative errno after logging an error
+ * naming 'what': the caller then closes without a reply, and the client
+ * looks up in-process. */
 int confine_lookup(const struct peer *peer, const struct serve_options *opts, const char *what);
 
 #endif

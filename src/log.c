@@ -14,6 +14,9 @@ static int max_priority = LOG_WARNING;
 static bool requests_enabled;
 static bool to_journal;
 static const char *program = "nssrelay";
+/* Who the connection being served is from ("pid=N uid=N"), put at the
+ * start of every line while it is served; empty outside a connection. */
+static char peer_text[128];
 
 void log_set_program(const char *name) {
         program = name;
@@ -119,13 +122,33 @@ static size_t format_prefix(char *out, size_t size, int priority) {
         log_append(out, size, &n, "[");
         log_append_number(out, size, &n, (unsigned long) getpid());
         log_append(out, size, &n, "]: ");
+        /* Without the journal's priorities, debug lines say what they are. */
+        if (priority == LOG_DEBUG)
+                log_append(out, size, &n, "debug: ");
         return n;
+}
+
+void log_set_peer(const char *text) {
+        size_t n = text ? strlen(text) : 0;
+
+        if (n > sizeof(peer_text) - 3)
+                n = sizeof(peer_text) - 3;
+        memcpy(peer_text, text ? text : "", n);
+        if (n > 0) {
+                memcpy(peer_text + n, ": ", 2);
+                n += 2;
+        }
+        peer_text[n] = '\0';
 }
 
 /* One write per line keeps lines whole when instances share a stream. */
 static void write_line(int priority, const char *text, size_t len) {
         char line[4096];
         size_t plen = format_prefix(line, sizeof(line), priority);
+        size_t peer_len = strlen(peer_text);
+
+        memcpy(line + plen, peer_text, peer_len);
+        plen += peer_len;
 
         if (len > sizeof(line) - plen - 1)
                 len = sizeof(line) - plen - 1;

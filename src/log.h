@@ -2,7 +2,9 @@
 /* Logging to stderr, which systemd connects to the journal.
  *
  * Levels follow syslog. Under the journal each line carries a "<N>"
- * priority prefix; otherwise it is prefixed with "nssrelay[PID]: ". */
+ * priority prefix; otherwise it is prefixed with "nssrelay[PID]: " (the
+ * program's name: log_set_program()), and debug lines then with
+ * "debug: " too. */
 #ifndef NSSRELAY_LOG_H
 #define NSSRELAY_LOG_H
 
@@ -28,6 +30,11 @@ void log_setup(enum log_setting setting);
 void log_set_program(const char *name);
 bool log_requests_enabled(void);
 bool log_debug_enabled(void);
+
+/* Every line from now on starts with "TEXT: " (the peer of the connection
+ * being served, so that no long key can push it out of the line); NULL
+ * or "" stops that. */
+void log_set_peer(const char *text);
 
 void log_msg(int priority, const char *fmt, ...) _printf_(2, 3);
 #define log_error(...) log_msg(LOG_ERR, __VA_ARGS__)

@@ -195,20 +195,27 @@ static int find_canon(struct ai_lookup *l, getcanonname_r_function *cfct, bool h
                 return canon_set(l, l->name);
         }
 
-        /* A reverse lookup of the first IPv4 address if there is one, else
-         * of the first IPv6 address. */
+        /* A reverse lookup of the first IPv4 address if the module said
+         * it found any, else of the first IPv6 address. A module may
+         * claim success for a family and return no address of it, or
+         * none at all: take only an address that is there, and with none
+         * ask nothing (never a reverse lookup of bytes no module wrote). */
         const uint8_t *families = l->found.families.data, *addr = l->found.addrs.data;
-        size_t n = ai_addresses_count(&l->found);
-        struct hosts_call c = { .by_addr = true, .family = AF_INET6 };
+        size_t n = ai_addresses_count(&l->found), pick = n;
+        struct hosts_call c = { .by_addr = true };
         int r;
 
-        if (have_v4) {
-                size_t offset = 0;
-                for (size_t i = 0; i < n && families[i] != AF_INET; i++)
-                        offset += 16;
-                addr += offset;
-                c.family = AF_INET;
-        }
+        for (size_t i = 0; have_v4 && i < n && pick == n; i++)
+                if (families[i] == AF_INET)
+                        pick = i;
+        for (size_t i = 0; i < n && pick == n; i++)
+                if (families[i] == AF_INET6)
+                        pick = i;
+        if (pick == n)
+                return 0; /* no address: the client uses its query */
+        c.family = families[pick];
+        for (size_t i = 0; i < pick; i++) /* packed: 4 bytes for AF_INET, 16 for AF_INET6 */
+                addr += families[i] == AF_INET ? 4 : 16;
         c.key = addr;
         r = nss_call_growing(l->req, &l->nss, hosts_call, &c);
         if (r < 0)

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "lookup.h"
 #include "nss_buffer.h"
+#include "request_text.h"
 #include "wire_netgroup.h"
 
 /* The next triple of the enumeration setnetgrent() opened. */
@@ -36,7 +37,7 @@ static int call_getnetgrent(void *ctx, char *buffer, size_t size, size_t *need _
 }
 
 /* Appends every triple of the enumeration setnetgrent() opened. */
-static int collect_triples(const struct request *req, const char *name, struct reply *reply, size_t *count) {
+static int collect_triples(const struct request *req, struct reply *reply, size_t *count) {
         uint8_t storage[NSS_BUFFER_INITIAL];
         _cleanup_(buf_free) struct buf buf;
         struct triple_call c;
@@ -48,9 +49,15 @@ static int collect_triples(const struct request *req, const char *name, struct r
                 if (r < 0 || !c.got)
                         return r;
                 r = wire_netgroup_append_triple(reply, c.host, c.user, c.domain);
-                if (r == -E2BIG)
-                        log_warning("netgroup \"%s\": more than %zu bytes of triples; closing without a reply",
-                                    name, REPLY_BODY_MAX);
+                if (r == -E2BIG) {
+                        char what[REQUEST_TEXT_MAX];
+
+                        /* The name as the request line shows it: escaped,
+                         * and at most 256 bytes. */
+                        request_describe(req, what, sizeof(what));
+                        log_warning("%s: more than %zu bytes of triples; closing without a reply", what,
+                                    REPLY_BODY_MAX);
+                }
                 if (r < 0)
                         return r;
                 (*count)++;
@@ -70,7 +77,7 @@ enum outcome lookup_netgroup(const struct request *req, const struct peer *peer 
                 endnetgrent();
                 return outcome_of_reply(wire_reply_netgroup(reply, false, 0), false);
         }
-        r = collect_triples(req, name, reply, &count);
+        r = collect_triples(req, reply, &count);
         endnetgrent();
         if (r < 0)
                 return outcome_from_error(r);

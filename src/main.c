@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "macro.h"
 #include "query.h"
 #include "serve.h"
 #include "template.h"
@@ -21,6 +22,7 @@
 
 static void print_help(void) {
         printf("Usage: nssrelay [--log=LEVEL] [--netns=client|server] [--confine=yes|no]\n"
+               "                [--user=NAME|UID]\n"
                "       nssrelay query [OPTIONS] DB KEY...\n"
                "Answer one glibc nscd request through this system's NSS modules, caching nothing.\n"
                "\n"
@@ -37,6 +39,9 @@ static void print_help(void) {
                "  --confine=yes|no\n"
                "                no: skip becoming the client, Landlock and seccomp (for\n"
                "                measuring and debugging); overrides $NSSRELAY_CONFINE\n"
+               "  --user=NAME|UID\n"
+               "                run every lookup as this user (from /etc/passwd) instead\n"
+               "                of as the client; overrides $NSSRELAY_USER\n"
                "  -h, --help    show this help\n"
                "  -V, --version show the version\n"
                "\n"
@@ -77,6 +82,52 @@ static unsigned parse_count(const char *value, const char *option) {
         return (unsigned) v;
 }
 
+/* The user of --user, from /etc/passwd itself: through NSS the lookup
+ * would come back to this very socket. A name, or a uid that has an
+ * entry there (for its group); never root, which would give every
+ * client's lookup root's view. */
+static void parse_user(const char *value, const char *source, struct serve_options *opts) {
+        _cleanup_fclose_ FILE *f = NULL;
+        char line[4096], *end;
+        bool numeric;
+        unsigned long want_uid;
+
+        errno = 0;
+        want_uid = strtoul(value, &end, 10);
+        numeric = *value >= '0' && *value <= '9' && *end == '\0' && errno == 0;
+        f = fopen("/etc/passwd", "re");
+        if (!f)
+                err(EXIT_USAGE, "%s=%s: cannot read /etc/passwd", source, value);
+        while (fgets(line, sizeof(line), f)) {
+                char *fields[4], *p = line;
+                unsigned long uid, gid;
+                size_t i;
+
+                for (i = 0; i < ELEMENTSOF(fields) && p; i++)
+                        fields[i] = strsep(&p, ":");
+                if (i < ELEMENTSOF(fields) || !p)
+                        continue; /* fewer than seven fields */
+                if (numeric ? false : strcmp(fields[0], value) != 0)
+                        continue;
+                errno = 0;
+                uid = strtoul(fields[2], &end, 10);
+                if (errno || *end || end == fields[2] || uid > (uid_t) -2)
+                        continue;
+                if (numeric && uid != want_uid)
+                        continue;
+                gid = strtoul(fields[3], &end, 10);
+                if (errno || *end || end == fields[3] || gid > (gid_t) -2)
+                        continue;
+                if (uid == 0 || gid == 0)
+                        errx(EXIT_USAGE, "%s=%s: lookups must not run as root or group root", source, value);
+                opts->fixed_user = true;
+                opts->user_uid = (uid_t) uid;
+                opts->user_gid = (gid_t) gid;
+                return;
+        }
+        errx(EXIT_USAGE, "%s=%s: no such user in /etc/passwd", source, value);
+}
+
 static int parse_log_level(const char *value, const char *source) {
         int level = log_setting_from_string(value);
 
@@ -90,6 +141,7 @@ int main(int argc, char *argv[]) {
                 { "log", required_argument, NULL, 'l' },
                 { "netns", required_argument, NULL, 'n' },
                 { "confine", required_argument, NULL, 'c' },
+                { "user", required_argument, NULL, 'u' },
                 /* Internal: how nssrelayd runs us (nssrelayd(8)). */
                 { "template", required_argument, NULL, 't' },
                 { "spare", required_argument, NULL, 's' },
@@ -105,6 +157,7 @@ int main(int argc, char *argv[]) {
         struct serve_options opts = SERVE_OPTIONS_DEFAULT;
         struct template_options template = { .spare = 4, .max_workers = 512 };
         bool as_template = false, as_pool_worker = false;
+        const char *user = NULL, *user_source = "NSSRELAY_USER";
         char why[512];
         int c, fd;
 
@@ -124,6 +177,10 @@ int main(int argc, char *argv[]) {
         if (env && *env)
                 opts.confine = parse_yes_no(env, "NSSRELAY_CONFINE");
 
+        env = getenv("NSSRELAY_USER");
+        if (env && *env)
+                user = env;
+
         opterr = 0;
         while ((c = getopt_long(argc, argv, "+:hV", options, NULL)) >= 0) {
                 switch (c) {
@@ -135,6 +192,10 @@ int main(int argc, char *argv[]) {
                         break;
                 case 'c':
                         opts.confine = parse_yes_no(optarg, "--confine");
+                        break;
+                case 'u':
+                        user = optarg;
+                        user_source = "--user";
                         break;
                 case 't':
                         if (strcmp(optarg, "fork") != 0 && strcmp(optarg, "exec") != 0)
@@ -165,6 +226,8 @@ int main(int argc, char *argv[]) {
         }
         if (optind < argc)
                 usage_error("unexpected argument", argv[optind]);
+        if (user)
+                parse_user(user, user_source, &opts);
 
         log_setup((enum log_setting) level);
         watchdog_install_crash_handlers();

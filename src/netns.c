@@ -12,10 +12,10 @@
  * from the client, and only as bytes, read with the client's own file
  * system credentials.
  *
- * The steps need CAP_SYS_ADMIN (setns, unshare, mount) and CAP_SETUID and
- * CAP_SETGID (opening the client's /proc entries and reading its
- * resolv.conf as the client); confine_lookup() drops them all before any
- * NSS code runs. A client in our own namespace costs two
+ * The steps need CAP_SYS_ADMIN (setns, unshare, mount), CAP_SYS_PTRACE
+ * (another user's /proc/PID/ns/net and /proc/PID/root) and CAP_SETUID and
+ * CAP_SETGID (reading as the client); confine_lookup() drops them all
+ * before any NSS code runs. A client in our own namespace costs two
  * getsockopt() calls and a socket(), and nothing else. */
 #include "netns.h"
 
@@ -144,27 +144,6 @@ static int set_effective_capabilities(bool on) {
         return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
 }
 
-/* The peer's supplementary groups (SO_PEERGROUPS), as at connect(). */
-static int peer_groups(int fd, gid_t **ret, size_t *n) {
-        socklen_t len = 64 * sizeof(gid_t);
-
-        for (int attempt = 0; attempt < 2; attempt++) {
-                _cleanup_free_ gid_t *groups = malloc(len ? len : 1);
-
-                if (!groups)
-                        return -ENOMEM;
-                if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) == 0) {
-                        *n = len / sizeof(gid_t);
-                        *ret = groups;
-                        groups = NULL;
-                        return 0;
-                }
-                if (errno != ERANGE) /* len now holds the size needed */
-                        return -errno;
-        }
-        return -ERANGE;
-}
-
 struct file_identity {
         gid_t *groups;
         int n_groups;
@@ -177,10 +156,8 @@ struct file_identity {
  * groups for permission checks and no effective capability, so we open
  * exactly what the client could open itself. Saves ours in *saved first;
  * restore_file_identity() puts back whatever was changed. */
-static int become_client_for_files(int fd, const struct peer *peer, struct file_identity *saved) {
-        _cleanup_free_ gid_t *groups = NULL;
-        size_t n_groups = 0;
-        int r, n;
+static int become_client_for_files(const struct peer *peer, struct file_identity *saved) {
+        int n;
 
         n = getgroups(0, NULL);
         if (n < 0)
@@ -197,10 +174,9 @@ static int become_client_for_files(int fd, const struct peer *peer, struct file_
         saved->fsuid = (uid_t) setfsuid((uid_t) -1);
         saved->valid = true;
 
-        r = peer_groups(fd, &groups, &n_groups);
-        if (r < 0)
-                return r;
-        if (setgroups(n_groups, groups) < 0)
+        /* Groups the kernel did not tell (n_groups < 0): none, which is
+         * less than the client has, never more. */
+        if (setgroups(peer->n_groups > 0 ? (size_t) peer->n_groups : 0, peer->groups) < 0)
                 return -errno;
         /* setfsuid() and setfsgid() report no errors: read back. */
         setfsgid(peer->gid);
@@ -285,6 +261,32 @@ static ssize_t read_resolv_conf(int root_fd, char *buf, const char **why) {
                 }
         }
         return (ssize_t) len;
+}
+
+static int client_resolv_conf(const struct peer *peer, int root_fd, char *buf, size_t *len,
+                              const char **why) {
+        struct file_identity saved = {};
+        ssize_t n = -EPERM;
+        int r;
+
+        r = become_client_for_files(peer, &saved);
+        if (r >= 0)
+                n = read_resolv_conf(root_fd, buf, why);
+        else
+                *why = "cannot take the client's file system credentials";
+        /* Even after a failure above: whatever was changed goes back. */
+        int r2 = restore_file_identity(&saved);
+        free(saved.groups);
+        if (r < 0)
+                return r;
+        if (r2 < 0) {
+                *why = "cannot restore our own credentials";
+                return r2;
+        }
+        if (n < 0)
+                return (int) n;
+        *len = (size_t) n;
+        return 0;
 }
 
 /* Hands an fd over from a _cleanup_close_ variable. */
@@ -544,8 +546,8 @@ static int open_client(int fd, const struct peer *peer, struct client_ns *c, con
                 return -ESRCH;
         }
         if (r < 0) {
-                log_warning("%s: cannot open the client's /proc/%ld/ns/net and root as the client: %s "
-                            "(it may be set-user-ID or not dumpable); closing",
+                log_warning("%s: cannot open the client's /proc/%ld/ns/net and root: %s "
+                            "(nssrelay needs CAP_SYS_PTRACE and CAP_SYS_ADMIN for this); closing",
                             what, (long) peer->pid, strerror(-r));
                 return r;
         }
@@ -573,37 +575,9 @@ int netns_enter_client(int fd, const struct peer *peer, const char *what) {
                 return r;
         }
 
-        /* The client's /proc entries and its resolv.conf are opened with
-         * the client's own file system credentials: what it may open
-         * itself, no more, and no CAP_SYS_PTRACE needed for another
-         * user's process (a process may inspect its own kind). */
-        struct file_identity saved = {};
-        ssize_t n = -EPERM;
-        r = become_client_for_files(fd, peer, &saved);
-        if (r < 0)
-                log_warning("%s: cannot take the client's file system credentials: %s; closing", what,
-                            strerror(-r));
-        else {
-                r = open_client(fd, peer, &c, what);
-                if (r >= 0) {
-                        n = read_resolv_conf(c.root_fd, data, &why);
-                        if (n < 0)
-                                log_warning("%s: the client's /etc/resolv.conf is unusable (%s: %s); closing",
-                                            what, why, strerror((int) -n));
-                }
-        }
-        /* Even after a failure: whatever was changed goes back. */
-        int r2 = restore_file_identity(&saved);
-        free(saved.groups);
-        if (r2 < 0) {
-                log_error("%s: cannot restore our own credentials: %s; closing", what, strerror(-r2));
-                return r2;
-        }
+        r = open_client(fd, peer, &c, what);
         if (r < 0)
                 return r;
-        if (n < 0)
-                return (int) n;
-        len = (size_t) n;
         if (!cookies) {
                 r = same_netns_by_proc(c.netns_fd);
                 if (r > 0)
@@ -635,6 +609,12 @@ int netns_enter_client(int fd, const struct peer *peer, const char *what) {
                 }
         }
 
+        r = client_resolv_conf(peer, c.root_fd, data, &len, &why);
+        if (r < 0) {
+                log_warning("%s: the client's /etc/resolv.conf is unusable (%s: %s); closing", what, why,
+                            strerror(-r));
+                return r;
+        }
         r = bind_resolv_conf(data, len, &why);
         if (r < 0) {
                 log_error("%s: %s: %s; closing", what, why, strerror(-r));

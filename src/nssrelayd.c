@@ -508,9 +508,8 @@ static void unqueue(unsigned i) {
 /* The request line a worker would have logged for it. */
 static void log_getfd(const struct slot *s) {
         uint8_t bytes[NSCD_REQUEST_HEADER_SIZE + NSCD_MAX_KEY_LEN];
+        _cleanup_(transport_peer_free) struct peer peer = { .n_groups = -1 };
         struct request req;
-        struct peer peer;
-        char comm[64];
         ssize_t n;
 
         if (!log_requests_enabled())
@@ -519,8 +518,9 @@ static void log_getfd(const struct slot *s) {
         if (n < 0 || wire_parse_request(bytes, (size_t) n, &req) != WIRE_OK)
                 return;
         transport_peer(s->fd, &peer);
-        request_log_peer_comm(&peer, comm, sizeof(comm));
-        request_log(&req, &peer, comm, "closed", "", 0, s->accept_usec);
+        request_log_peer(&peer);
+        request_log(&req, "closed", "", 0, s->accept_usec);
+        request_log_peer(NULL);
 }
 
 /* What the client of slot i has sent may be enough to decide: GETFD* is
@@ -542,7 +542,8 @@ static void check_header(unsigned i, bool hung_up) {
                 hand_over(i);
                 return;
         case PEEK_EOF:
-                log_debug("pid %ld closed the connection before sending a request", (long) s->pid);
+                log_debug("pid=%ld uid=%ld: closed the connection before sending a request", (long) s->pid,
+                          (long) s->uid);
                 release(i);
                 return;
         case PEEK_PARTIAL:
@@ -552,7 +553,7 @@ static void check_header(unsigned i, bool hung_up) {
                 }
                 if (now_usec() < s->deadline_usec)
                         return;
-                log_warning("no complete request from pid %ld uid %ld within %d ms; closing", (long) s->pid,
+                log_warning("pid=%ld uid=%ld: no complete request within %d ms; closing", (long) s->pid,
                             (long) s->uid, READ_DEADLINE_MS);
                 release(i);
                 return;
@@ -561,10 +562,12 @@ static void check_header(unsigned i, bool hung_up) {
 
 static void dispatch(int fd) {
         uint64_t now = now_usec();
-        struct peer peer;
+        struct ucred peer = { .pid = -1, .uid = (uid_t) -1 };
+        socklen_t len = sizeof(peer);
         unsigned suppressed, i;
 
-        transport_peer(fd, &peer);
+        /* Only what the caps count by; a worker reads the rest itself. */
+        (void) getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len);
         if (d.inflight >= cfg.max_workers) {
                 d.refused_busy++;
                 if (ratelimit(&d.busy_log, now, &suppressed))

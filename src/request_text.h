@@ -7,8 +7,12 @@
 
 #include "wire.h"
 
-/* Enough for the type name and a 1024-byte key with every byte escaped. */
-#define REQUEST_TEXT_MAX 4200
+/* Log lines show at most this many bytes of a key, then "(+N bytes)". */
+#define REQUEST_KEY_SHOWN 256
+
+/* Enough for the type name and REQUEST_KEY_SHOWN bytes of key with every
+ * byte escaped, the count of the rest and a port. */
+#define REQUEST_TEXT_MAX 1200
 
 /* Writes e.g. GETPWBYNAME "alice", always NUL-terminated: the request's
  * name, then its key as its family describes it. */

@@ -77,53 +77,41 @@ enum outcome lookup_unserved(const struct request *req, const struct peer *peer 
         return wire_reply_unserved(reply, req->type) < 0 ? OUTCOME_FAILED : OUTCOME_UNSERVED;
 }
 
-/* The description of the request as the log lines and the watchdog
- * name it: type, key and who asked. */
-static void describe(const struct request *req, const struct peer *peer, char *out, size_t size) {
-        char what[REQUEST_TEXT_MAX];
-
-        request_describe(req, what, sizeof(what));
-        snprintf(out, size, "%s from pid %ld uid %ld", what, (long) peer->pid,
-                 peer->known ? (long) peer->uid : -1L);
-}
-
 static int serve_request(int fd, uint64_t start_usec, const struct serve_options *opts) {
-        char what[REQUEST_TEXT_MAX + 64], comm[64] = "?";
+        char what[REQUEST_TEXT_MAX];
         uint8_t body_storage[REPLY_BODY_INITIAL];
         struct request req;
         enum wire_error werr;
         struct reply reply = { 0 };
-        struct peer peer;
+        _cleanup_(transport_peer_free) struct peer peer = { .n_groups = -1 };
         enum outcome outcome;
         int r, status = 0;
 
         transport_peer(fd, &peer);
+        /* Read now: the client waits for our reply, and may be gone after. */
+        request_log_peer(&peer);
 
         r = transport_read_request(fd, start_usec + READ_DEADLINE_MS * 1000ull, &req, &werr);
         switch (r) {
         case 0:
                 break;
         case -ECONNRESET:
-                log_debug("pid %ld closed the connection before sending a request", (long) peer.pid);
+                log_debug("closed the connection before sending a request");
                 return 0;
         case -ETIMEDOUT:
-                log_warning("no complete request from pid %ld uid %ld within %d ms; closing",
-                            (long) peer.pid, (long) peer.uid, READ_DEADLINE_MS);
+                log_warning("no complete request within %d ms; closing", READ_DEADLINE_MS);
                 return 0;
         case -EBADMSG:
-                log_warning("malformed request from pid %ld uid %ld: %s; closing", (long) peer.pid,
-                            (long) peer.uid, wire_error_name(werr));
+                log_warning("malformed request (%s); closing", wire_error_name(werr));
                 return 0;
         default:
                 log_error("reading the request failed: %s", strerror(-r));
                 return 1;
         }
 
-        describe(&req, &peer, what, sizeof(what));
+        request_describe(&req, what, sizeof(what));
         watchdog_set_context(what);
-        /* Read now: the client waits for our reply, and may be gone after. */
-        if (log_requests_enabled())
-                request_log_peer_comm(&peer, comm, sizeof(comm));
+        log_debug("%s: read %llu us after start", what, (unsigned long long) (now_usec() - start_usec));
 
         const struct handler *h = &handlers[req.type];
         if (h->uses_nss) {
@@ -174,7 +162,7 @@ static int serve_request(int fd, uint64_t start_usec, const struct serve_options
         }
         buf_free(&reply.body);
 
-        request_log(&req, &peer, comm, outcome_name(outcome), delivery, bytes, start_usec);
+        request_log(&req, outcome_name(outcome), delivery, bytes, start_usec);
         return outcome == OUTCOME_FAILED ? 1 : status;
 }
 
@@ -189,5 +177,6 @@ int serve_connection(int fd, uint64_t start_usec, const struct serve_options *op
          * that process exits. */
         (void) shutdown(fd, SHUT_RDWR);
         watchdog_set_connection(-1);
+        request_log_peer(NULL);
         return status;
 }

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "confine.h"
 #include "handoff.h"
 #include "log.h"
 #include "macro.h"
@@ -58,6 +59,11 @@ static _noreturn_ void take_and_serve(int taken, const int *close_fds, size_t n,
         (void) sigprocmask(SIG_SETMASK, &none, NULL);
         for (size_t i = 0; i < n; i++)
                 close(close_fds[i]);
+
+        /* What confinement can do before the connection is known, off
+         * the lookup's path (it retries what failed). */
+        if (opts->confine)
+                (void) confine_prepare();
 
         r = handoff_receive_connection(HANDOFF_FD, &connection, &token, &accept_usec);
         if (r == 0)

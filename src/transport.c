@@ -92,17 +92,50 @@ int transport_acquire(char *why, size_t why_size) {
         return fd;
 }
 
+/* The groups the peer had when it connected: into a stack buffer that
+ * holds nearly everyone's, else (ERANGE) into one of the size the kernel
+ * asks for. */
+static void peer_groups(int fd, struct peer *peer) {
+        gid_t small[256];
+        socklen_t len = sizeof(small);
+        gid_t *groups = small;
+
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, small, &len) < 0) {
+                if (errno != ERANGE || len == 0 || !(groups = malloc(len)))
+                        return;
+                if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) < 0) {
+                        free(groups);
+                        return;
+                }
+        }
+        if (groups == small && len > 0) {
+                groups = malloc(len);
+                if (!groups)
+                        return;
+                memcpy(groups, small, len);
+        }
+        peer->groups = len > 0 ? groups : NULL;
+        peer->n_groups = (int) (len / sizeof(gid_t));
+}
+
 void transport_peer(int fd, struct peer *peer) {
         struct ucred cred;
         socklen_t len = sizeof(cred);
 
-        *peer = (struct peer) { .pid = -1, .uid = (uid_t) -1, .gid = (gid_t) -1 };
+        *peer = (struct peer) { .pid = -1, .uid = (uid_t) -1, .gid = (gid_t) -1, .n_groups = -1 };
         if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 && len == sizeof(cred)) {
                 peer->pid = cred.pid;
                 peer->uid = cred.uid;
                 peer->gid = cred.gid;
                 peer->known = 1;
+                peer_groups(fd, peer);
         }
+}
+
+void transport_peer_free(struct peer *peer) {
+        free(peer->groups);
+        peer->groups = NULL;
+        peer->n_groups = -1;
 }
 
 static int read_exactly(int fd, void *buf, size_t len, uint64_t deadline_usec) {

@@ -19,6 +19,10 @@ struct peer {
         uid_t uid;
         gid_t gid;
         int known; /* SO_PEERCRED succeeded */
+        /* The supplementary groups (SO_PEERGROUPS), malloc()ed;
+         * n_groups is -1 when the kernel did not say. */
+        gid_t *groups;
+        int n_groups;
 };
 
 /* Finds the connection: fd 3 under socket activation (LISTEN_FDS=1 and
@@ -27,7 +31,9 @@ struct peer {
  * 'why'. The fd is made non-blocking and close-on-exec. */
 int transport_acquire(char *why, size_t why_size);
 
+/* Reads the peer's credentials; transport_peer_free() releases them. */
 void transport_peer(int fd, struct peer *peer);
+void transport_peer_free(struct peer *peer);
 
 /* Reading the request and sending the reply return 0, or:
  * -ECONNRESET  the client went away (for the request: before sending a byte)

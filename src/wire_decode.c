@@ -51,16 +51,24 @@ int describe_malformed(struct buf *out, const char *fmt, ...) {
         return r < 0 ? r : -EBADMSG;
 }
 
-int describe_string(struct buf *out, const char *label, const char *s, size_t len) {
-        int r = describe_printf(out, "%s: ", label);
+int describe_escaped(struct buf *out, const char *s, size_t len, const char *special) {
+        int r = 0;
 
         for (size_t i = 0; r >= 0 && i < len; i++) {
                 unsigned char c = (unsigned char) s[i];
-                if (c >= 0x20 && c < 0x7f && c != '\\')
+                if (c >= 0x20 && c < 0x7f && c != '\\' && !strchr(special, c))
                         r = buf_append(out, &c, 1);
                 else
                         r = describe_printf(out, "\\x%02x", c);
         }
+        return r;
+}
+
+int describe_string(struct buf *out, const char *label, const char *s, size_t len) {
+        int r = describe_printf(out, "%s: ", label);
+
+        if (r >= 0)
+                r = describe_escaped(out, s, len, "");
         return r < 0 ? r : buf_append(out, "\n", 1);
 }
 

@@ -44,6 +44,9 @@ bool wire_count_fits(const struct wire_reader *rd, int32_t count, size_t each);
 int describe_printf(struct buf *out, const char *fmt, ...) _printf_(2, 3);
 /* "label: text" with unprintable bytes, quotes and backslashes escaped. */
 int describe_string(struct buf *out, const char *label, const char *s, size_t len);
+/* Appends s with C-style escapes for anything unprintable, backslashes
+ * and the bytes in 'special' (terminal escapes never reach the screen). */
+int describe_escaped(struct buf *out, const char *s, size_t len, const char *special);
 /* "label: address" for an AF_INET or AF_INET6 address. */
 int describe_address(struct buf *out, const char *label, int family, const uint8_t *addr);
 /* Says what is wrong with the reply; returns -EBADMSG (or out's error). */

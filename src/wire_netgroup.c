@@ -122,9 +122,14 @@ static int describe_netgroup(enum request_type type _unused_, struct wire_reader
                         data.left -= flen[i] + 1;
                         data.p = nul + 1;
                 }
-                /* Empty fields are wildcards; print them as getent does. */
-                if ((r = describe_printf(out, "triple: (%.*s,%.*s,%.*s)\n", (int) flen[0], f[0], (int) flen[1],
-                                         f[1], (int) flen[2], f[2])) < 0)
+                /* Empty fields are wildcards; print them as getent does,
+                 * escaped: a field could hold a terminal escape, or "," or
+                 * ")" too. */
+                r = describe_printf(out, "triple: (");
+                for (int i = 0; r >= 0 && i < 3; i++)
+                        if ((r = describe_escaped(out, f[i], flen[i], ",()")) >= 0)
+                                r = buf_append(out, i < 2 ? "," : ")\n", i < 2 ? 1 : 2);
+                if (r < 0)
                         return r;
                 n++;
         }

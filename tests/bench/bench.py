@@ -14,14 +14,20 @@ client does, one per connection. Baselines:
   grows with the modules nsswitch.conf names;
 - floor + libsystemd: the floor linked with libsystemd, which is why
   nssrelay does not link it.
-A last table (alone with BENCH_ONLY=netns) prices hosts lookups from
-another network namespace: the
-same nssrelay service, GETAI from a load generator in its namespace and
-in a network namespace of its own (which enters that namespace and binds
-the client's resolv.conf, nssrelay(8) NETWORK NAMESPACES), GETPWBYNAME
-from there as a control (no namespace step), and --netns=server.
-Figures are printed, not asserted; the target line says whether
-nssrelay's throughput is at least 0.85 x the floor's.
+nssrelay runs confined (the default: it becomes the client, drops every
+capability, Landlock, seccomp) and unconfined (--confine=no), and
+confined for a client of uid 65534 (a real switch of credentials; the
+other rows' client is root). A last section reads the cost of each
+confinement step from nssrelay's debug log.
+A table (alone with BENCH_ONLY=netns) prices hosts lookups from another
+network namespace: the same nssrelay service, GETAI from a load
+generator in its namespace and in a network namespace of its own (which
+enters that namespace and binds the client's resolv.conf, nssrelay(8)
+NETWORK NAMESPACES), GETPWBYNAME from there as a control (no namespace
+step), and --netns=server.
+Figures are printed, not asserted; the target lines say whether
+nssrelay's throughput is at least 0.85 x the floor's, and whether
+confinement costs at most 0.2 ms per lookup.
 """
 
 import os
@@ -47,12 +53,16 @@ HOSTS = ("127.0.0.1 localhost\n"
          "2001:db8::10 web.example.test web www\n")
 FIXTURE = {"passwd": PASSWD, "hosts": HOSTS}
 
+# (name, program, client uid or None for root)
 HANDLERS = [
-    ("floor (libc only)", [os.path.join(BENCH, "floor")]),
-    ("floor + nscd off", [os.path.join(BENCH, "floor_nscd_off")]),
-    ("floor + libsystemd", [os.path.join(BENCH, "floor_libsystemd")]),
-    ("nssrelay", [nsstest.NSSRELAY]),
+    ("floor (libc only)", [os.path.join(BENCH, "floor")], None),
+    ("floor + nscd off", [os.path.join(BENCH, "floor_nscd_off")], None),
+    ("floor + libsystemd", [os.path.join(BENCH, "floor_libsystemd")], None),
+    ("nssrelay unconfined", [nsstest.NSSRELAY, "--confine=no"], None),
+    ("nssrelay confined", [nsstest.NSSRELAY], None),
+    ("confined, uid 65534", [nsstest.NSSRELAY], nsstest.NOBODY),
 ]
+CONFINE_TARGET_US = 200
 
 # The lookups measured: (label, request type, key). GETAI "web" answers
 # one IPv4 and one IPv6 address from the fixture's /etc/hosts.
@@ -63,8 +73,13 @@ def parse(line):
     return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line)}
 
 
-def measure(sb, req_type, key, clients, requests, prefix=()):
-    r = subprocess.run(list(prefix) + [LOADGEN, sb.socket_path, str(req_type), key, str(clients), str(requests)],
+def as_user(user):
+    return [] if user is None else ["setpriv", "--reuid=%d" % user, "--regid=%d" % user, "--clear-groups"]
+
+
+def measure(sb, req_type, key, clients, requests, user=None, prefix=()):
+    r = subprocess.run(list(prefix) + as_user(user) + [LOADGEN, sb.socket_path, str(req_type), key,
+                                                       str(clients), str(requests)],
                        capture_output=True, text=True, timeout=600)
     if r.returncode != 0:
         raise RuntimeError("load generator failed: %s %s" % (r.stdout, r.stderr))
@@ -91,20 +106,20 @@ def run_config(title, etc, lookups, results):
                                                 "p50 us", "p99 us", "vs floor"))
     sandboxes = []
     try:
-        for name, program in HANDLERS:
+        for name, program, user in HANDLERS:
             # The floor cannot keep its own glibc off the socket, so no
             # handler sees the socket at /run/nscd here; nssrelay still
             # pays for switching its nscd client off.
-            sandboxes.append((name, program, Sandbox(server_etc=etc, log=None, program=program,
-                                                     server_sees_socket=False).start()))
+            sandboxes.append((name, program, user, Sandbox(server_etc=etc, log=None, program=program,
+                                                           server_sees_socket=False).start()))
         rounds = {}
-        for name, _, sb in sandboxes:
-            measure(sb, lookups[0][1], lookups[0][2], 1, WARMUP)
+        for name, _, user, sb in sandboxes:
+            measure(sb, lookups[0][1], lookups[0][2], 1, WARMUP, user)
         for _ in range(ROUNDS):
             for label, req_type, key in lookups:
                 for clients in (1, 2):
-                    for name, _, sb in sandboxes:
-                        m = measure(sb, req_type, key, clients, REQUESTS // ROUNDS)
+                    for name, _, user, sb in sandboxes:
+                        m = measure(sb, req_type, key, clients, REQUESTS // ROUNDS, user)
                         rounds.setdefault((name, label, clients), []).append(m)
         def summary(name, label, clients):
             ms = rounds[(name, label, clients)]
@@ -113,7 +128,7 @@ def run_config(title, etc, lookups, results):
         for label, _, _ in lookups:
             for clients in (1, 2):
                 floor = summary(HANDLERS[0][0], label, clients)["lookups_per_s"]
-                for name, _, _ in sandboxes:
+                for name, _, _, _ in sandboxes:
                     m = summary(name, label, clients)
                     ratio = m["lookups_per_s"] / floor
                     results[(title, name, label, clients)] = (m, ratio)
@@ -121,12 +136,40 @@ def run_config(title, etc, lookups, results):
                         name, label, clients, m["lookups_per_s"], m["p50_us"], m["p99_us"],
                         ratio))
         rss = {name: peak_rss(sb, lookups[0][1], lookups[0][2], program)
-               for name, program, sb in sandboxes}
+               for name, program, _, sb in sandboxes}
         print("peak RSS of one instance: " +
-              ", ".join("%s %d KiB" % (name, rss[name]) for name, _ in HANDLERS))
+              ", ".join("%s %d KiB" % (name, rss[name]) for name, _, _ in HANDLERS))
     finally:
-        for _, _, sb in sandboxes:
+        for _, _, _, sb in sandboxes:
             sb.close()
+
+
+STEPS = ("prepare", "credentials", "capabilities", "Landlock", "seccomp")
+
+
+def confinement_steps(etc, lookups=400):
+    """Each step's cost as nssrelay's debug log reports it, for a root
+    client and a uid 65534 client: median and 90th percentile."""
+    print("\nconfinement steps (us, from the debug log; %d GETPWBYNAME lookups each)" % lookups)
+    print("%-14s %-14s %8s %8s" % ("client", "step", "p50 us", "p90 us"))
+    out = {}
+    for label, user in (("root", None), ("uid 65534", nsstest.NOBODY)):
+        with Sandbox(server_etc=etc, log="debug", server_sees_socket=False) as sb:
+            measure(sb, GETPWBYNAME, "alice", 1, lookups, user)
+            lines = [l for l in sb.log_text().splitlines() if "confined in " in l]
+        values = {step: [] for step in ("total",) + STEPS}
+        for l in lines:
+            values["total"].append(int(re.search(r"confined in (\d+) us", l).group(1)))
+            for step in STEPS:
+                values[step].append(int(re.search(r"%s (\d+)" % step, l).group(1)))
+        for step, v in values.items():
+            v.sort()
+            p50, p90 = v[len(v) // 2], v[len(v) * 9 // 10]
+            out[(label, step)] = p50
+            print("%-14s %-14s %8d %8d" % (label, step, p50, p90))
+        m = re.search(r"\((\d+) instructions\)", lines[-1])
+    print("seccomp program: %s instructions" % (m.group(1) if m else "?"))
+    return out
 
 
 def run_netns(results):
@@ -149,12 +192,12 @@ def run_netns(results):
             ("GETAI, another namespace, --netns=server", sb_server, nsstest.GETAI, "web", other),
         ]
         for _, box, req_type, key, prefix in rows:
-            measure(box, req_type, key, 1, WARMUP, prefix)
+            measure(box, req_type, key, 1, WARMUP, prefix=prefix)
         rounds = {}
         for _ in range(ROUNDS):
             for clients in (1, 2):
                 for label, box, req_type, key, prefix in rows:
-                    m = measure(box, req_type, key, clients, REQUESTS // ROUNDS, prefix)
+                    m = measure(box, req_type, key, clients, REQUESTS // ROUNDS, prefix=prefix)
                     rounds.setdefault((label, clients), []).append(m)
         for clients in (1, 2):
             for label, _, _, _, _ in rows:
@@ -194,26 +237,40 @@ def main():
         host["nsswitch.conf"] = f.read()
     host_title = "nsswitch.conf: this machine's (nscd off loads every module it names)"
     run_config(host_title, host, LOOKUPS[:1], results)
+    steps = confinement_steps(FIXTURE)
     run_netns(results)
 
     print()
     for label, _, _ in LOOKUPS:
         for clients in (1, 2):
-            m, ratio = results[(fixture_title, "nssrelay", label, clients)]
+            m, ratio = results[(fixture_title, "nssrelay confined", label, clients)]
             print("target: nssrelay >= %.2f x floor throughput (%s, %d client%s, fixture): "
                   "%.2f, %s" % (TARGET, label, clients, "s" if clients > 1 else "", ratio,
                                 "met" if ratio >= TARGET else "NOT MET"))
+    for label, _, _ in LOOKUPS:
+        for clients in (1, 2):
+            confined = results[(fixture_title, "nssrelay confined", label, clients)][0]
+            unconfined = results[(fixture_title, "nssrelay unconfined", label, clients)][0]
+            nobody = results[(fixture_title, "confined, uid 65534", label, clients)][0]
+            print("confinement (%s, %d client%s): p50 %+.0f us for a root client, %+.0f us for uid "
+                  "65534, against unconfined" % (label, clients, "s" if clients > 1 else "",
+                                                 confined["p50_us"] - unconfined["p50_us"],
+                                                 nobody["p50_us"] - unconfined["p50_us"]))
+    for who in ("root", "uid 65534"):
+        total = steps[(who, "total")]
+        print("target: confinement <= %d us per lookup (%s client, from the debug log): %d us, %s" % (
+            CONFINE_TARGET_US, who, total, "met" if total <= CONFINE_TARGET_US else "NOT MET"))
     # With every module this machine names, most of a lookup is glibc
     # loading them for __nss_disable_nscd(); any handler behind the socket
     # pays that, so compare with the floor that does the same.
     label = LOOKUPS[0][0]
     for clients in (1, 2):
-        relay = results[(host_title, "nssrelay", label, clients)][0]["lookups_per_s"]
+        relay = results[(host_title, "nssrelay confined", label, clients)][0]["lookups_per_s"]
         floor = results[(host_title, "floor + nscd off", label, clients)][0]["lookups_per_s"]
         print("this machine's nsswitch.conf (%s, %d client%s): nssrelay %.2f x the bare floor, "
               "%.2f x the floor with nscd off" % (
                   label, clients, "s" if clients > 1 else "",
-                  results[(host_title, "nssrelay", label, clients)][1], relay / floor))
+                  results[(host_title, "nssrelay confined", label, clients)][1], relay / floor))
 
 
 main()

@@ -311,8 +311,8 @@ def load(launcher):
         reaped = sb.wait_reaped(mark, count=1)
         tap.ok(reaped is not None and len(reaped) == 1,
                "%s: one worker for the two requests: GETFDPW needed none" % what, reaped)
-        lines = sb.lines_since(mark, 'GETFDPW "passwd" from pid=')
-        tap.ok(len(lines) == 1 and "nssrelayd[" in lines[0] and ": closed," in lines[0],
+        lines = sb.lines_since(mark, 'GETFDPW "passwd": closed,')
+        tap.ok(len(lines) == 1 and "nssrelayd[" in lines[0] and " pid=" in lines[0],
                "%s: nssrelayd logs the GETFDPW it closed as a worker would" % what, lines)
 
 

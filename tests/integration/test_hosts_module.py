@@ -23,7 +23,7 @@ from refnscd import RefNscd
 
 LIB_ENV = {"LD_LIBRARY_PATH": os.path.join(nsstest.BUILDDIR, "tests", "nss")}
 hosts = ("127.0.0.1 localhost\n::1 localhost\n192.0.2.10 web.example.test web\n"
-         "192.0.2.80 reverse.example.test\n")
+         "192.0.2.80 reverse.example.test\n2001:db8:6:: first-of-many6.example.test\n")
 
 
 def etc_with(hosts_line):
@@ -134,6 +134,21 @@ with Sandbox(server_etc=main_etc, server_env=LIB_ENV) as sb, RefNscd(main_etc, e
            "GETAI plain.hoststestb: canonical name from a reverse lookup of its IPv4 address")
     tap.eq(decode_ai(sb.request(GETAI, "norev.hoststestb"))[2], "norev.hoststestb",
            "GETAI norev.hoststestb: no reverse entry, so the key is the canonical name")
+    # A module that says AF_INET "success" without an address: the
+    # canonical name comes from the first address there is (before the
+    # fix, a read past the 64 IPv6 addresses: ASan's stack-buffer-overflow).
+    ai = decode_ai(sb.request(GETAI, "many6.hoststestb"))
+    tap.ok(ai is not None and len(ai[1]) == 64 and ai[1][0] == "2001:db8:6::" and
+           ai[2] == "first-of-many6.example.test",
+           "GETAI many6.hoststestb: 64 IPv6 addresses, canonical name from the first of them", ai)
+    # "Success" without any address: no reverse lookup of bytes nobody
+    # wrote (the module would answer it with reversed-nothing.hoststestb).
+    mark = sb.mark()
+    tap.eq(decode_ai(sb.request(GETAI, "empty.hoststestb")), (0, [], None, 1),
+           "GETAI empty.hoststestb: no address, not found")
+    tap.ok(sb.wait_for_log(mark, 'GETAI "empty.hoststestb": not-found') and
+           not sb.lines_since(mark, "hoststestb: a reverse lookup"),
+           "GETAI empty.hoststestb: nothing was reverse-resolved", sb.log_text()[mark:])
     big = sb.request(GETHOSTBYNAME, "big.hoststest")
     tap.ok(len(big) > 16384 and struct.unpack("=8i", big[:32])[3:7] == (120, 2, 4, 150),
            "GETHOSTBYNAME big.hoststest: 150 addresses and 120 aliases, %d bytes (the NSS buffer "

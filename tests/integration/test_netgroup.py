@@ -243,6 +243,9 @@ with Sandbox(server_etc={"netgroup": netgroup}) as sb:
 # client reads the netgroup itself.
 HUGE_HOST = "x" * 4000
 huge = "huge %s\n" % " ".join("(%s%d,,)" % (HUGE_HOST, i) for i in range(4300))
+# The same through a name with terminal escapes in it: the warning shows
+# it escaped, as the request line does.
+huge += "esc\x1b[2J\x07huge huge\n"
 with Sandbox(server_etc={"netgroup": huge}, client_etc={"netgroup": huge}) as sb:
     mark = sb.mark()
     tap.eq(sb.request(GETNETGRENT, "huge"), b"", "a netgroup of over 16 MiB is closed without a reply")
@@ -251,5 +254,11 @@ with Sandbox(server_etc={"netgroup": huge}, client_etc={"netgroup": huge}) as sb
     got = sb.client(["getent", "netgroup", "huge"])
     tap.ok(got.returncode == 0 and got.stdout.startswith(b"huge "),
            "getent falls back to its own lookup", got.stdout[:100])
+    mark = sb.mark()
+    tap.eq(sb.request(GETNETGRENT, "esc\x1b[2J\x07huge"), b"", "the same under a name with escapes")
+    warned = sb.wait_for_log(mark, "bytes of triples; closing without a reply")
+    tap.ok(len(warned) == 1 and 'GETNETGRENT "esc\\x1b[2J\\x07huge": more than 16777216 bytes' in warned[0]
+           and "\x1b" not in sb.log_text()[mark:] and "\x07" not in sb.log_text()[mark:],
+           "the too-large warning names the netgroup escaped, after the peer", sb.log_text()[mark:])
 
 tap.done()

@@ -13,7 +13,8 @@ QUERY = [nsstest.NSSRELAY, "query"]
 passwd = "root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000:Alice Example,,,:/home/alice:/bin/bash\n"
 group = "root:x:0:\nwheel:x:10:alice,bob\n"
 services = "http 80/tcp www\n"
-netgroup = "trusted (host1,alice,example.test) (,bob,)\n"
+netgroup = ("trusted (host1,alice,example.test) (,bob,)\n"
+            "evil (\x1b[2J\x1b]0;owned\x07host,\x07user,\x1b[Adomain)\n")
 
 tap = Tap()
 nsstest.require_root(tap)
@@ -57,10 +58,17 @@ with Sandbox(server_etc={"passwd": passwd, "group": group, "services": services,
     query(["innetgr", "trusted", "host9"], 0, ["result: 1 (member)"],
           what="query innetgr trusted host9: (,bob,) matches any host")
     query(["innetgr", "nosuch"], 0, ["found: 0 (not found)"])
+    # A server's triples are printed escaped: no terminal control reaches
+    # the terminal.
+    r = sb.client([nsstest.NSSRELAY, "query", "netgroup", "evil"])
+    tap.ok(r.returncode == 0 and
+           b"triple: (\\x1b[2J\\x1b]0;owned\\x07host,\\x07user,\\x1b[Adomain)\n" in r.stdout and
+           not any(c in r.stdout for c in (b"\x1b", b"\x07")),
+           "query netgroup: triples are escaped (ESC, BEL)", r.stdout)
     # Hosts: whatever the daemon answers, the request is the right one.
     query(["hosts", "localhost"], 0, ["found: "], 'GETHOSTBYNAME "localhost"')
     query(["hostsv6", "localhost"], 0, ["found: "], 'GETHOSTBYNAMEv6 "localhost"')
-    query(["addr", "127.0.0.1"], 0, ["found: "], 'GETHOSTBYADDR 127.0.0.1 ')
+    query(["addr", "127.0.0.1"], 0, ["found: "], 'GETHOSTBYADDR 127.0.0.1:')
     query(["addr", "::1"], 0, ["found: "], "GETHOSTBYADDRv6")
     query(["ai", "localhost"], 0, ["found: "], 'GETAI "localhost"')
     query(["invalidate", "passwd"], 0, ["result: 0 (ok)"], 'INVALIDATE "passwd"')

@@ -218,7 +218,7 @@ class Sandbox:
     def __init__(self, server_etc=None, client_etc=None, log="requests", program=None,
                  server_env=None, inetd=False, server_prefix=None, server_sees_socket=True,
                  netns=None, test_module=False, exec_prefix=None, name=None, launcher=None,
-                 daemon_args=()):
+                 daemon_args=(), writable_etc=False):
         """test_module: load libnss_nssrelaytest after files for passwd and
         group in the server's namespace. exec_prefix: a command that execs
         the program (setpriv ...), run before valgrind when that wraps it;
@@ -226,7 +226,9 @@ class Sandbox:
         how valgrind results name this sandbox. launcher: "accept", "fork"
         or "exec" (default: NSSRELAY_LAUNCHER, or "accept" when a program
         is given: nssrelayd's workers must be nssrelay). daemon_args: more
-        options for nssrelayd."""
+        options for nssrelayd. writable_etc: /etc is writable (into a
+        tmpfs) in the server's and the reference's views, as on a real
+        system."""
         if test_module:
             server_etc = dict(server_etc or {})
             server_etc.setdefault("nsswitch.conf", BASE_ETC["nsswitch.conf"].replace(
@@ -246,23 +248,25 @@ class Sandbox:
         self.launcher = launcher or ("accept" if program else LAUNCHER)
         self.daemon_args = list(daemon_args)
         self.program = list(program or [NSSRELAY])
+        # Lookups run as the client, and the build tree may sit where only
+        # root can read (a clone under /root, or under mktemp -d): the
+        # test modules are loaded from copies under our 0755 directory,
+        # and so is the program where the instance drops its privileges.
+        readable = os.path.join(self.tmp, "readable")
+        os.makedirs(readable, mode=0o755)
         if exec_prefix:
-            # The instance may drop its privileges, and the build tree may
-            # sit where only root can read (a clone under /root, or under
-            # mktemp -d): give it copies under our 0755 directory.
-            readable = os.path.join(self.tmp, "readable")
-            os.makedirs(readable, mode=0o755)
             copy = os.path.join(readable, os.path.basename(self.program[0]))
             shutil.copy2(self.program[0], copy)
             self.program[0] = copy
             if self.launcher != "accept":
                 self.daemon = os.path.join(readable, "nssrelayd")
                 shutil.copy2(NSSRELAYD, self.daemon)
-            if server_env and server_env.get("LD_LIBRARY_PATH") == TEST_MODULE_DIR:
-                modules = os.path.join(readable, "nss")
-                shutil.copytree(TEST_MODULE_DIR, modules,
-                                ignore=lambda d, names: [n for n in names if not n.endswith(".so.2")])
-                server_env = dict(server_env, LD_LIBRARY_PATH=modules)
+        if server_env and server_env.get("LD_LIBRARY_PATH") == TEST_MODULE_DIR:
+            modules = os.path.join(readable, "nss")
+            shutil.copytree(TEST_MODULE_DIR, modules,
+                            ignore=lambda d, names: [n for n in names if not n.endswith(".so.2")])
+            server_env = dict(server_env, LD_LIBRARY_PATH=modules)
+        self.nsenv_flags = ["--writable-etc"] if writable_etc else []
         self.name = name or os.path.basename(sys.argv[0])
         if self.launcher != "accept":
             # nssrelayd starts the worker binary itself, as a template.
@@ -307,9 +311,9 @@ class Sandbox:
             sock_dir, listen = self.sock_dir, "/run/nscd/socket"
         else:
             sock_dir, listen = "-", self.socket_path
-        cmd = self.net_prefix + ["unshare", "-m", "--propagation", "private", "sh", NSENV,
-                                 self.server_etc, sock_dir, "--"] + self.server_prefix + [
-                                     SOCKET_ACTIVATE, "-l", listen]
+        cmd = self.net_prefix + ["unshare", "-m", "--propagation", "private", "sh", NSENV] + \
+            self.nsenv_flags + [self.server_etc, sock_dir, "--"] + self.server_prefix + [
+                SOCKET_ACTIVATE, "-l", listen]
         if self.launcher == "accept":
             cmd.append("--accept")
         if self.inetd:
@@ -387,15 +391,15 @@ class Sandbox:
         """A position in the server log; see lines_since()."""
         return len(self.log_text())
 
-    def lines_since(self, mark, needle=None):
-        """Lines after mark that contain needle; by default the service's
-        own lines (nssrelay's, nssrelayd's) but nssrelayd's accounting of
-        workers (see spawned())."""
-        lines = self.log_text()[mark:].splitlines()
+    def lines_since(self, mark, needle=None, debug=False):
+        """Lines after mark that contain needle, by default the service's
+        own lines (nssrelay's, nssrelayd's). Debug lines only with debug:
+        with nssrelayd the service logs at debug level for spawned(), and
+        the tests expect what the requested level shows."""
+        lines = [l for l in self.log_text()[mark:].splitlines() if debug or "]: debug: " not in l]
         if needle is not None:
             return [l for l in lines if needle in l]
-        return [l for l in lines if ("nssrelay[" in l or "nssrelayd[" in l) and
-                "template: worker " not in l and "worker: took a connection" not in l]
+        return [l for l in lines if "nssrelay[" in l or "nssrelayd[" in l]
 
     # -- the launcher's accounting --------------------------------------------
     # systemd-socket-activate logs "Spawned ... as PID N." for each
@@ -403,7 +407,7 @@ class Sandbox:
     # exit status, or the signal that killed it).
 
     # With nssrelayd, the debug lines of the workers and the template give
-    # the same: "nssrelay[N]: worker: took a connection", then the
+    # the same: "nssrelay[N]: debug: worker: took a connection", then the
     # template's "worker N exited with status C" or "worker N was killed
     # by SIGNAME". Idle workers that never took a connection are not
     # instances.
@@ -411,7 +415,7 @@ class Sandbox:
     def spawned(self, mark=0):
         """PIDs of the instances started since mark, in order."""
         if self.launcher != "accept":
-            return [int(p) for p in re.findall(r"nssrelay\[(\d+)\]: worker: took a connection",
+            return [int(p) for p in re.findall(r"nssrelay\[(\d+)\]: debug: worker: took a connection",
                                                self.log_text()[mark:])]
         return [int(p) for p in re.findall(r"as PID (\d+)\.", self.log_text()[mark:])]
 
@@ -533,8 +537,9 @@ class Sandbox:
         """netns: a network namespace file (/proc/PID/ns/net) to run in
         instead of the service's."""
         net_prefix = ["nsenter", "--net=" + netns] if netns else self.net_prefix
-        cmd = net_prefix + ["unshare", "-m", "--propagation", "private", "sh", NSENV, etc,
-                                 self.sock_dir if with_socket else "-", "--"]
+        flags = self.nsenv_flags if etc == self.server_etc else []
+        cmd = net_prefix + ["unshare", "-m", "--propagation", "private", "sh", NSENV] + flags + [
+            etc, self.sock_dir if with_socket else "-", "--"]
         if user is not None:
             cmd += ["setpriv", "--reuid=%d" % user, "--regid=%d" % user, "--clear-groups"]
         run_env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}

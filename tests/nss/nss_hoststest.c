@@ -26,6 +26,13 @@
  * Names of the second:
  *   plain.hoststestb  192.0.2.80 and 2001:db8::80
  *   norev.hoststestb  2001:db8::81
+ *   many6.hoststestb  64 IPv6 addresses 2001:db8:6::N, and an AF_INET
+ *                     "success" without any address
+ *   empty.hoststestb  "success" without any address for both families;
+ *                     from then on the second module's gethostbyaddr_r
+ *                     answers every address with the name
+ *                     reversed-nothing.hoststestb, so that a reverse
+ *                     lookup without an address shows
  * Anything else is NOTFOUND with HOST_NOT_FOUND. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -45,7 +52,12 @@
 
 enum nss_status MODULE(gethostbyname2_r)(const char *name, int af, struct hostent *host, char *buffer,
                                          size_t buflen, int *errnop, int *h_errnop);
-#ifndef HOSTSTEST_B
+#ifdef HOSTSTEST_B
+enum nss_status MODULE(gethostbyaddr_r)(const void *addr, socklen_t len, int af, struct hostent *host,
+                                        char *buffer, size_t buflen, int *errnop, int *h_errnop);
+/* Set by a lookup of empty.hoststestb. */
+static int reverse_trap;
+#else
 enum nss_status MODULE(gethostbyname3_r)(const char *name, int af, struct hostent *host, char *buffer,
                                          size_t buflen, int *errnop, int *h_errnop, int32_t *ttlp,
                                          char **canonp);
@@ -200,7 +212,20 @@ static enum nss_status lookup(const char *name, int af, struct hostent *host, ch
                 *h_errnop = NETDB_INTERNAL;
                 return NSS_STATUS_UNAVAIL;
         }
-#ifndef HOSTSTEST_B
+#ifdef HOSTSTEST_B
+        if (strcmp(name, "many6.hoststestb") == 0 || strcmp(name, "empty.hoststestb") == 0) {
+                static char v6[64][32];
+                const char *texts[64];
+                size_t n = af == AF_INET6 && name[0] == 'm' ? 64 : 0;
+
+                reverse_trap |= name[0] == 'e';
+                for (size_t i = 0; i < n; i++) {
+                        snprintf(v6[i], sizeof(v6[i]), "2001:db8:6::%zx", i);
+                        texts[i] = v6[i];
+                }
+                return fill(host, buffer, buflen, errnop, h_errnop, name, af, texts, n, NULL, 0);
+        }
+#else
         if (strcmp(name, "again.hoststest") == 0) {
                 *errnop = EAGAIN;
                 *h_errnop = TRY_AGAIN;
@@ -259,7 +284,22 @@ enum nss_status MODULE(gethostbyname2_r)(const char *name, int af, struct hosten
         return lookup(name, af, host, buffer, buflen, errnop, h_errnop, NULL);
 }
 
-#ifndef HOSTSTEST_B
+#ifdef HOSTSTEST_B
+enum nss_status MODULE(gethostbyaddr_r)(const void *addr, socklen_t len, int af, struct hostent *host,
+                                        char *buffer, size_t buflen, int *errnop, int *h_errnop) {
+        static const char *const none[] = { NULL };
+
+        (void) addr;
+        (void) len;
+        if (!reverse_trap) {
+                *h_errnop = HOST_NOT_FOUND;
+                return NSS_STATUS_NOTFOUND;
+        }
+        /* To the server's log: the test looks for it there. */
+        fprintf(stderr, "hoststestb: a reverse lookup after empty.hoststestb\n");
+        return fill(host, buffer, buflen, errnop, h_errnop, "reversed-nothing.hoststestb", af, none, 0, NULL, 0);
+}
+#else
 enum nss_status MODULE(gethostbyname3_r)(const char *name, int af, struct hostent *host, char *buffer,
                                          size_t buflen, int *errnop, int *h_errnop, int32_t *ttlp,
                                          char **canonp) {

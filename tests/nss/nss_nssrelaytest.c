@@ -14,6 +14,12 @@
  *   manygroups  user 70003, member of MANY_GROUPS groups (initgroups_dyn)
  *   creds       user 70005: the gecos holds the serving process's uid,
  *               gid, effective capabilities and no_new_privs flag
+ *   confinement-PID
+ *               user 70007: the gecos reports what the process that runs
+ *               the lookup is and may do (see confinement() below); PID
+ *               names a process of another user to try signalling
+ *   ldapuser    user 70008 whose password field is a hash for a caller
+ *               with uid 0 and "*" for anyone else, as nslcd answers
  *   hugegroup   group 70004 with HUGE_MEMBERS members
  *   toohuge     group 70006 with TOO_HUGE_MEMBERS members: more than
  *               nssrelay's NSS_BUFFER_MAX holds
@@ -30,6 +36,8 @@
  * sense; unknown names are NOTFOUND. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <stdarg.h>
 #include <grp.h>
 #include <nss.h>
 #include <pwd.h>
@@ -38,7 +46,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -53,6 +67,9 @@
 #define HUGEGROUP_ID 70004
 #define CREDS_ID 70005
 #define TOOHUGE_ID 70006
+#define CONFINEMENT_ID 70007
+#define LDAPUSER_ID 70008
+#define LDAPUSER_HASH "$6$nssrelaytest$rootonly"
 
 enum nss_status _nss_nssrelaytest_getpwnam_r(const char *name, struct passwd *pw, char *buf, size_t len,
                                              int *errnop);
@@ -172,10 +189,197 @@ static void credentials(char *out, size_t size) {
                  caps, nnp);
 }
 
+/* Appends " key=value" to out. */
+_Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wformat-nonliteral\"")
+__attribute__((format(printf, 3, 4))) static void add(char *out, size_t size, const char *fmt, ...) {
+        size_t n = strlen(out);
+        va_list ap;
+
+        if (n + 1 >= size)
+                return;
+        out[n++] = ' ';
+        out[n] = '\0';
+        va_start(ap, fmt);
+        vsnprintf(out + n, size - n, fmt, ap);
+        va_end(ap);
+}
+_Pragma("GCC diagnostic pop")
+
+/* "ok", or the errno's name: the outcome of one attempt. */
+static const char *outcome(int r) {
+        return r >= 0 ? "ok" : strerrorname_np(errno) ?: "?";
+}
+
+/* The value of a "Key:" line of a /proc status file, or "?". */
+static void status_value(const char *path, const char *key, char *out, size_t size) {
+        char line[512];
+        FILE *f = fopen(path, "re");
+        size_t k = strlen(key);
+
+        snprintf(out, size, "?");
+        while (f && fgets(line, sizeof(line), f))
+                if (strncmp(line, key, k) == 0 && line[k] == ':') {
+                        char *v = line + k + 1;
+                        v += strspn(v, " \t");
+                        v[strcspn(v, "\n")] = '\0';
+                        snprintf(out, size, "%s", v);
+                        break;
+                }
+        if (f)
+                fclose(f);
+}
+
+static int try_create(const char *dir) {
+        char path[256];
+        int fd;
+
+        snprintf(path, sizeof(path), "%s/nssrelaytest-probe.%ld", dir, (long) getpid());
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return -1;
+        close(fd);
+        unlink(path);
+        return 0;
+}
+
+static int try_open_write(const char *path) {
+        int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+
+        if (fd < 0)
+                return -1;
+        close(fd); /* nothing written */
+        return 0;
+}
+
+static int try_read(const char *path) {
+        char c;
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd < 0 ? -1 : read(fd, &c, 1);
+
+        if (fd >= 0)
+                close(fd);
+        return n == 1 ? 0 : -1;
+}
+
+static int try_mount(void) {
+        if (mount("nssrelaytest", "/tmp", "tmpfs", 0, "size=4k") < 0)
+                return -1;
+        umount2("/tmp", MNT_DETACH);
+        return 0;
+}
+
+/* In a child: a new user namespace would change what this process is. */
+static int try_unshare(void) {
+        int status;
+        pid_t pid = fork();
+
+        if (pid == 0)
+                _exit(unshare(CLONE_NEWUSER) < 0 ? errno : 0);
+        if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+                return -1;
+        errno = WEXITSTATUS(status);
+        return errno ? -1 : 0;
+}
+
+static int try_socket(int domain, int type, const struct sockaddr *sa, socklen_t len) {
+        int fd = socket(domain, type | SOCK_CLOEXEC, 0);
+        int r = fd < 0 ? -1 : sa ? connect(fd, sa, len) : 0;
+        int saved = errno;
+
+        if (fd >= 0)
+                close(fd);
+        errno = saved;
+        return r;
+}
+
+/* CapPrm and CapEff of a program this process executes: what an exec by
+ * a module regains. */
+static void exec_caps(char *out, size_t size) {
+        int p[2];
+        pid_t pid;
+        char buf[4096] = "";
+        ssize_t n, got = 0;
+
+        snprintf(out, size, "?");
+        if (pipe2(p, O_CLOEXEC) < 0)
+                return;
+        pid = fork();
+        if (pid == 0) {
+                dup2(p[1], STDOUT_FILENO);
+                execl("/bin/grep", "grep", "^Cap\\(Prm\\|Eff\\):", "/proc/self/status", (char *) NULL);
+                _exit(127);
+        }
+        close(p[1]);
+        while (pid > 0 && (n = read(p[0], buf + got, sizeof(buf) - 1 - (size_t) got)) > 0)
+                got += n;
+        close(p[0]);
+        if (pid > 0)
+                waitpid(pid, NULL, 0);
+        buf[got] = '\0';
+        /* "CapPrm:\t0...\nCapEff:\t0...\n" as "CapPrm/0...,CapEff/0...,":
+         * a gecos field holds no ':' and the report no blanks. */
+        size_t o = 0;
+        for (char *c = buf; *c && o + 1 < size; c++)
+                if (*c != '\t')
+                        out[o++] = *c == ':' ? '/' : *c == '\n' ? ',' : *c;
+        out[o] = '\0';
+        if (got <= 0)
+                snprintf(out, size, "none");
+}
+
+/* What the process that runs this lookup is and may do, as
+ * " key=value" pairs; victim is another user's process to signal. */
+static void confinement(char *out, size_t size, pid_t victim) {
+        struct sockaddr_un un = { .sun_family = AF_UNIX, .sun_path = "/run/nscd/socket" };
+        struct sockaddr_in udp = { .sin_family = AF_INET, .sin_port = htons(53),
+                                   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+        uid_t ru, eu, su;
+        gid_t rg, eg, sg, groups[64];
+        char v[256];
+        int n;
+
+        out[0] = '\0';
+        getresuid(&ru, &eu, &su);
+        getresgid(&rg, &eg, &sg);
+        add(out, size, "uids=%ld,%ld,%ld gids=%ld,%ld,%ld", (long) ru, (long) eu, (long) su, (long) rg,
+            (long) eg, (long) sg);
+        n = getgroups(64, groups);
+        snprintf(v, sizeof(v), "%s", n == 0 ? "none" : "");
+        for (int i = 0; i < n; i++)
+                snprintf(v + strlen(v), sizeof(v) - strlen(v), "%s%ld", i ? "," : "", (long) groups[i]);
+        add(out, size, "groups=%s", n < 0 ? "?" : v);
+        status_value("/proc/self/status", "CapEff", v, sizeof(v));
+        add(out, size, "CapEff=%s", v);
+        status_value("/proc/self/status", "CapPrm", v, sizeof(v));
+        add(out, size, "CapPrm=%s", v);
+        status_value("/proc/self/status", "NoNewPrivs", v, sizeof(v));
+        add(out, size, "NoNewPrivs=%s", v);
+        status_value("/proc/self/status", "Seccomp", v, sizeof(v));
+        add(out, size, "Seccomp=%s", v);
+        add(out, size, "dumpable=%d", prctl(PR_GET_DUMPABLE, 0, 0, 0, 0));
+        add(out, size, "create_etc=%s", outcome(try_create("/etc")));
+        add(out, size, "create_tmp=%s", outcome(try_create("/tmp")));
+        add(out, size, "create_var_tmp=%s", outcome(try_create("/var/tmp")));
+        add(out, size, "create_run=%s", outcome(try_create("/run")));
+        add(out, size, "write_passwd=%s", outcome(try_open_write("/etc/passwd")));
+        add(out, size, "write_devnull=%s", outcome(try_open_write("/dev/null")));
+        add(out, size, "read_passwd=%s", outcome(try_read("/etc/passwd")));
+        add(out, size, "mount=%s", outcome(try_mount()));
+        add(out, size, "kill_pid1=%s", outcome(kill(1, 0)));
+        add(out, size, "kill_other=%s", outcome(victim > 0 ? kill(victim, 0) : (errno = ESRCH, -1)));
+        add(out, size, "unix=%s", outcome(try_socket(AF_UNIX, SOCK_STREAM, (struct sockaddr *) &un, sizeof(un))));
+        add(out, size, "udp=%s", outcome(try_socket(AF_INET, SOCK_DGRAM, (struct sockaddr *) &udp, sizeof(udp))));
+        add(out, size, "tcp=%s", outcome(try_socket(AF_INET, SOCK_STREAM, NULL, 0)));
+        add(out, size, "unshare=%s", outcome(try_unshare()));
+        exec_caps(v, sizeof(v));
+        add(out, size, "exec=%s", v);
+}
+
 static enum nss_status fill_passwd(const char *name, struct passwd *pw, char *buf, size_t len,
                                    int *errnop) {
         struct arena a = { buf, len };
-        char gecos[128], dir[64];
+        char gecos[2048], dir[64];
+        const char *password = "x";
         uid_t id;
 
         if (strcmp(name, "whoami") == 0) {
@@ -191,6 +395,14 @@ static enum nss_status fill_passwd(const char *name, struct passwd *pw, char *bu
         } else if (strcmp(name, "creds") == 0) {
                 id = CREDS_ID;
                 credentials(gecos, sizeof(gecos));
+        } else if (strncmp(name, "confinement-", 12) == 0) {
+                id = CONFINEMENT_ID;
+                confinement(gecos, sizeof(gecos), (pid_t) atol(name + 12));
+        } else if (strcmp(name, "ldapuser") == 0) {
+                id = LDAPUSER_ID;
+                /* nslcd sends userPassword only to callers with uid 0. */
+                password = geteuid() == 0 ? LDAPUSER_HASH : "*";
+                snprintf(gecos, sizeof(gecos), "LDAP user");
         } else if (strcmp(name, "erange") == 0)
                 return too_small(errnop);
         else
@@ -199,7 +411,7 @@ static enum nss_status fill_passwd(const char *name, struct passwd *pw, char *bu
         snprintf(dir, sizeof(dir), "/proc/%ld", (long) getpid());
         pw->pw_uid = id;
         pw->pw_gid = id;
-        if (!(pw->pw_name = arena_str(&a, name)) || !(pw->pw_passwd = arena_str(&a, "x")) ||
+        if (!(pw->pw_name = arena_str(&a, name)) || !(pw->pw_passwd = arena_str(&a, password)) ||
             !(pw->pw_gecos = arena_str(&a, gecos)) || !(pw->pw_dir = arena_str(&a, dir)) ||
             !(pw->pw_shell = arena_str(&a, "/bin/sh")))
                 return too_small(errnop);
@@ -223,6 +435,8 @@ enum nss_status _nss_nssrelaytest_getpwuid_r(uid_t uid, struct passwd *pw, char 
                 return fill_passwd("manygroups", pw, buf, len, errnop);
         case CREDS_ID:
                 return fill_passwd("creds", pw, buf, len, errnop);
+        case LDAPUSER_ID:
+                return fill_passwd("ldapuser", pw, buf, len, errnop);
         default:
                 return not_found(errnop);
         }

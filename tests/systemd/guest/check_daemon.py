@@ -59,7 +59,7 @@ def test_boot(tap):
            "Result=%s ExecMainStatus=%s\n%s" % (result, status,
                                                 run("journalctl", "-u", unit, "--no-pager").stdout))
     lines = [line for line in nssrelay_lines(None)
-             if re.match(r'GETPWBYNAME "nssrelay-boot" from pid=\d+ uid=0 comm=getent: found', line)]
+             if re.match(r'pid=\d+ uid=0 comm=getent: GETPWBYNAME "nssrelay-boot": found', line)]
     tap.ok(len(lines) == 1, "a worker of nssrelayd logged that early lookup: %s" % (lines[0] if lines else "nothing"))
 
     blame = run("systemd-analyze", "blame", "--no-pager").stdout
@@ -100,10 +100,10 @@ def test_burst(tap):
     tap.ok(found == 5000 and not bad_rc,
            "burst: 5000 lookups from 32 parallel getent processes all found (%.1f s, %.0f lookups/s)" %
            (elapsed, 5000 / elapsed), "found %d, non-zero exits: %s" % (found, bad_rc))
-    answered = wait_for_lines(cursor, r'^GETPWBYNAME "nsrtest-\d{3}" from pid=\d+ uid=0 comm=getent: found', 5000)
-    getfd = wait_for_lines(cursor, r'^GETFDPW "passwd" from pid=\d+ uid=0 comm=getent: closed', 32)
+    answered = wait_for_lines(cursor, r'^pid=\d+ uid=0 comm=getent: GETPWBYNAME "nsrtest-\d{3}": found', 5000)
+    getfd = wait_for_lines(cursor, r'^pid=\d+ uid=0 comm=getent: GETFDPW "passwd": closed', 32)
     clients = {str(p.pid) for p in procs}
-    pid_of = lambda line: re.search(r"from pid=(\d+)", line).group(1)
+    pid_of = lambda line: re.search(r"^pid=(\d+)", line).group(1)
     tap.ok(len(answered) == 5000 and {pid_of(line) for line in answered} == clients,
            "burst: nssrelayd's workers answered all 5000 lookups, zero fallbacks (%d request lines)" % len(answered))
     tap.ok(len(getfd) == 32 and {pid_of(line) for line in getfd} == clients,
@@ -179,10 +179,10 @@ def test_dynamic_user(tap):
     r, _ = timed(cmd)
     tap.ok(r.returncode == 0 and re.fullmatch(r"run-\S+", r.stdout.strip()) is not None,
            "systemd-run --wait -p DynamicUser=yes whoami works: %s" % r.stdout.strip(), r.stdout)
-    lines = wait_for_lines(cursor, r'^GETPWBYUID "\d+" from pid=\d+ uid=\d+ comm=whoami: found', 1, timeout=10)
+    lines = wait_for_lines(cursor, r'^pid=\d+ uid=\d+ comm=whoami: GETPWBYUID "\d+": found', 1, timeout=10)
     tap.ok(len(lines) == 1, "whoami's lookup of its dynamic uid went through nssrelayd and nss-systemd: %s" %
            (lines[0] if lines else "no request line"))
-    invalidate = wait_for_lines(cursor, r'^INVALIDATE "passwd" from pid=1 uid=0', 1, timeout=10)
+    invalidate = wait_for_lines(cursor, r'^pid=1 uid=0 comm=\S+: INVALIDATE "passwd": answered', 1, timeout=10)
     tap.ok(invalidate, "PID 1's INVALIDATE when it released the user was answered by a worker: %s" %
            (invalidate[0] if invalidate else "no request line"))
 
