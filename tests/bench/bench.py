@@ -25,9 +25,15 @@ generator in its namespace and in a network namespace of its own (which
 enters that namespace and binds the client's resolv.conf, nssrelay(8)
 NETWORK NAMESPACES), GETPWBYNAME from there as a control (no namespace
 step), and --netns=server.
+The last table (alone with BENCH_ONLY=modes) compares the two ways to
+run: nssrelay per connection, nssrelayd with forked and with exec'd
+workers, and Debian's glibc nscd with its cache on (what a user would
+pick instead), from 1 to 32 clients, with the service's CPU time per
+lookup from a cgroup of its own.
 Figures are printed, not asserted; the target lines say whether
-nssrelay's throughput is at least 0.85 x the floor's, and whether
-confinement costs at most 0.2 ms per lookup.
+nssrelay's throughput is at least 0.85 x the floor's, whether
+confinement costs at most 0.2 ms per lookup, and whether nssrelayd
+meets its throughput goals against the per-connection mode and nscd.
 """
 
 import os
@@ -77,9 +83,10 @@ def as_user(user):
     return [] if user is None else ["setpriv", "--reuid=%d" % user, "--regid=%d" % user, "--clear-groups"]
 
 
-def measure(sb, req_type, key, clients, requests, user=None, prefix=()):
+def measure(sb, req_type, key, clients, requests, user=None, prefix=(), rate=None):
     r = subprocess.run(list(prefix) + as_user(user) + [LOADGEN, sb.socket_path, str(req_type), key,
-                                                       str(clients), str(requests)],
+                                                       str(clients), str(requests)] +
+                       ([str(rate)] if rate else []),
                        capture_output=True, text=True, timeout=600)
     if r.returncode != 0:
         raise RuntimeError("load generator failed: %s %s" % (r.stdout, r.stderr))
@@ -219,6 +226,119 @@ def run_netns(results):
                                             ours["lookups_per_s"] / off["lookups_per_s"]))
 
 
+
+class CpuAccount:
+    """The CPU time of a process and everything it starts, through a
+    cgroup of its own (cgroup v1's cpuacct, else v2's cpu.stat); None
+    where neither can be made."""
+
+    ROOTS = (("/sys/fs/cgroup/cpuacct", "cpuacct.usage", 1e-9),
+             ("/sys/fs/cgroup/unified", "cpu.stat", 1e-6),
+             ("/sys/fs/cgroup", "cpu.stat", 1e-6))
+
+    def __init__(self, pid, name):
+        self.path = None
+        for root, stat, unit in self.ROOTS:
+            if not os.path.exists(os.path.join(root, stat)) and not os.path.isdir(root):
+                continue
+            path = os.path.join(root, "nssrelay-bench.%d.%s" % (os.getpid(), name))
+            try:
+                os.makedirs(path, exist_ok=True)
+                with open(os.path.join(path, "cgroup.procs"), "w") as f:
+                    f.write(str(pid))
+            except OSError:
+                continue
+            if os.path.exists(os.path.join(path, stat)):
+                self.path, self.stat, self.unit = path, stat, unit
+                return
+
+    def seconds(self):
+        if not self.path:
+            return None
+        with open(os.path.join(self.path, self.stat)) as f:
+            text = f.read()
+        value = int(text.split()[0]) if self.stat == "cpuacct.usage" else \
+            int(re.search(r"usage_usec (\d+)", text).group(1))
+        return value * self.unit
+
+    def close(self):
+        if not self.path:
+            return
+        # Move what is left back to the root, then remove the group.
+        root = os.path.dirname(self.path)
+        try:
+            with open(os.path.join(self.path, "cgroup.procs")) as f:
+                pids = f.read().split()
+            for pid in pids:
+                with open(os.path.join(root, "cgroup.procs"), "w") as f:
+                    f.write(pid)
+            os.rmdir(self.path)
+        except OSError:
+            pass
+
+
+MODE_CLIENTS = (1, 2, 8, 32)
+PACED_RATE = 200
+
+
+def run_modes(results):
+    """The two ways to run, and what a user would pick instead: nssrelay
+    per connection (as nssrelay.socket runs it), nssrelayd with forked
+    and with exec'd workers, and Debian's glibc nscd with its cache on.
+    Lookups/s, p50, p99 and the service's CPU per lookup, in interleaved
+    rounds; then p50 at a paced 200 lookups/s."""
+    from refnscd import RefNscd
+    title = "two ways to run (fixture, files only), and glibc's nscd"
+    print("\n%s" % title)
+    print("%-28s %-18s %7s %10s %8s %8s %8s" % ("service", "lookup", "clients", "lookups/s", "p50 us",
+                                                "p99 us", "CPU us"))
+    services = []
+    try:
+        for name, launcher in (("per connection (Accept=yes)", "accept"), ("nssrelayd, forked workers", "fork"),
+                               ("nssrelayd, exec'd workers", "exec")):
+            sb = Sandbox(server_etc=FIXTURE, log=None, launcher=launcher, server_sees_socket=False).start()
+            services.append((name, sb, CpuAccount(sb.server.pid, launcher)))
+        ref = RefNscd(FIXTURE).start()
+        services.append(("glibc nscd (caching)", ref, CpuAccount(ref.proc.pid, "nscd")))
+        for _, sb, _ in services:
+            measure(sb, GETPWBYNAME, "alice", 1, WARMUP)
+        rounds = {}
+        for _ in range(ROUNDS):
+            for label, req_type, key in LOOKUPS:
+                for clients in MODE_CLIENTS:
+                    for name, sb, cpu in services:
+                        before = cpu.seconds()
+                        n = max(REQUESTS // ROUNDS, clients * 20)
+                        m = measure(sb, req_type, key, clients, n)
+                        after = cpu.seconds()
+                        m["cpu_us"] = (after - before) / n * 1e6 if before is not None else float("nan")
+                        rounds.setdefault((name, label, clients), []).append(m)
+        for label, _, _ in LOOKUPS:
+            for clients in MODE_CLIENTS:
+                for name, _, _ in services:
+                    ms = rounds[(name, label, clients)]
+                    m = {k: median([x[k] for x in ms]) for k in ms[0]}
+                    results[(title, name, label, clients)] = m
+                    print("%-28s %-18s %7d %10.0f %8.0f %8.0f %8.0f" % (
+                        name, label, clients, m["lookups_per_s"], m["p50_us"], m["p99_us"], m["cpu_us"]))
+        print("p50 at a paced %d lookups/s (GETPWBYNAME, 1 client): " % PACED_RATE + ", ".join(
+            "%s %.0f us" % (name, measure(sb, GETPWBYNAME, "alice", 1, PACED_RATE * 2, rate=PACED_RATE)["p50_us"])
+            for name, sb, _ in services))
+    finally:
+        for _, sb, cpu in services:
+            sb.close()
+            cpu.close()
+    # The issue's goals, measured in this run.
+    for label, _, _ in LOOKUPS:
+        acc = results[(title, "per connection (Accept=yes)", label, 2)]["lookups_per_s"]
+        fork = results[(title, "nssrelayd, forked workers", label, 2)]["lookups_per_s"]
+        nscd = results[(title, "glibc nscd (caching)", label, 2)]["lookups_per_s"]
+        print("target: nssrelayd >= 3 x per connection (%s, 2 clients): %.1f x, %s" % (
+            label, fork / acc, "met" if fork >= 3 * acc else "NOT MET"))
+        print("target: nssrelayd >= 0.25 x glibc's caching nscd (%s, 2 clients): %.2f x, %s" % (
+            label, fork / nscd, "met" if fork >= 0.25 * nscd else "NOT MET"))
+
+
 def main():
     if os.geteuid() != 0:
         sys.exit("bench: needs root for private mount namespaces")
@@ -226,9 +346,12 @@ def main():
           "connection per lookup, under systemd-socket-activate --accept, on %d CPUs"
           % (REQUESTS, ROUNDS, os.cpu_count()))
     results = {}
-    # BENCH_ONLY=netns: only the network namespace table.
+    # BENCH_ONLY=netns or modes: only that table.
     if os.environ.get("BENCH_ONLY") == "netns":
         run_netns(results)
+        return
+    if os.environ.get("BENCH_ONLY") == "modes":
+        run_modes(results)
         return
     fixture_title = "nsswitch.conf: fixture (files only)"
     run_config(fixture_title, FIXTURE, LOOKUPS, results)
@@ -239,6 +362,7 @@ def main():
     run_config(host_title, host, LOOKUPS[:1], results)
     steps = confinement_steps(FIXTURE)
     run_netns(results)
+    run_modes(results)
 
     print()
     for label, _, _ in LOOKUPS:

@@ -21,7 +21,16 @@ def run(args, env=None, **kw):
                           env=env if env is not None else {"PATH": "/usr/bin:/bin"}, **kw)
 
 
+def one_line_error_of(program, r, what):
+    tap.eq(r.returncode, 2, what + ": exit status 2")
+    tap.ok(r.stderr.count("\n") == 1 and r.stderr.startswith(program + ": "),
+           what + ": one-line error", r.stderr)
+
+
 def test_nssrelay():
+    def one_line_error(r, what):
+        one_line_error_of("nssrelay", r, what)
+
     r = run(["--help"])
     tap.ok(r.returncode == 0 and r.stdout.startswith("Usage: nssrelay"), "--help")
     r = run(["-h"])
@@ -29,12 +38,6 @@ def test_nssrelay():
     r = run(["--version"])
     tap.ok(r.returncode == 0 and r.stdout.startswith("nssrelay ") and r.stdout.count("\n") == 1,
            "--version prints one line", r.stdout)
-
-
-    def one_line_error(r, what):
-        tap.eq(r.returncode, 2, what + ": exit status 2")
-        tap.ok(r.stderr.count("\n") == 1 and r.stderr.startswith("nssrelay: "),
-               what + ": one-line error", r.stderr)
 
 
     one_line_error(run(["--bogus"]), "unknown option")
@@ -127,9 +130,7 @@ def test_nssrelayd():
            "nssrelayd --version prints one line", r.stdout)
 
     def one_line_error(r, what):
-        tap.eq(r.returncode, 2, "nssrelayd, " + what + ": exit status 2")
-        tap.ok(r.stderr.count("\n") == 1 and r.stderr.startswith("nssrelayd: "),
-               "nssrelayd, " + what + ": one-line error", r.stderr)
+        one_line_error_of("nssrelayd", r, "nssrelayd, " + what)
 
     worker = "--worker=" + NSSRELAY
     one_line_error(daemon([worker, "--bogus"]), "unknown option")

@@ -132,22 +132,6 @@ def pid1_cpu():
 
 
 
-def measure(clients, per_client):
-    """Returns (lookups/s, latencies in s, CPU s per lookup) for `clients`
-    parallel processes."""
-    cpu0 = pid1_cpu()
-    start = time.monotonic()
-    data, statuses = fork_workers(clients, lambda i, w: client(per_client, w))
-    if any(statuses):
-        sys.exit("bench-systemd: a lookup failed")
-    elapsed = time.monotonic() - start
-    latencies = [float(x) for x in data.split()]
-    deadline = time.monotonic() + 10
-    while live_instances() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    return len(latencies) / elapsed, latencies, (pid1_cpu() - cpu0) / len(latencies)
-
-
 def bench(configs, client_counts=(1, 2)):
     results = {name: {c: ([], [], []) for c in client_counts} for name, _ in configs}
     for _ in range(ROUNDS):
@@ -177,6 +161,132 @@ def report(results, client_counts=(1, 2)):
     sys.stdout.flush()
 
 
+def service_cpu(unit):
+    """CPU seconds of a unit's cgroup (systemd's accounting), or 0."""
+    value = run("systemctl", "show", "-P", "CPUUsageNSec", unit).stdout.strip()
+    return int(value) / 1e9 if value.isdigit() else 0.0
+
+
+def use_daemon(on):
+    """Switches between the shipped per-connection units and nssrelayd."""
+    if on:
+        systemctl("start", "nssrelayd.socket", "nssrelayd.service")  # Conflicts= stops nssrelay.socket
+    else:
+        systemctl("stop", "nssrelayd.socket", "nssrelayd.service")
+        systemctl("start", "nssrelay.socket")
+    for i in range(50):
+        if raw_getpwnam("root") == 1:
+            return
+        time.sleep(0.1)
+    sys.exit("bench-systemd: no answer after switching %s nssrelayd" % ("to" if on else "from"))
+
+
+def measure(clients, per_client, daemon=False, paced=None):
+    """Returns (lookups/s, latencies in s, CPU s per lookup) for `clients`
+    parallel processes, or one paced to `paced` lookups a second. The CPU
+    is PID 1's and its reaped children's (each nssrelay@ instance), and
+    with `daemon` also nssrelayd.service's."""
+    def cpu():
+        return pid1_cpu() + (service_cpu("nssrelayd.service") if daemon else 0)
+
+    def paced_client(i, w):
+        times = []
+        for n in range(per_client):
+            delay = start + n / paced - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            t = time.monotonic()
+            if raw_getpwnam("root") != 1:
+                os._exit(1)
+            times.append(time.monotonic() - t)
+        os.write(w, (" ".join("%.6f" % t for t in times) + "\n").encode())
+        os._exit(0)
+
+    cpu0 = cpu()
+    start = time.monotonic()
+    if paced:
+        data, statuses = fork_workers(1, paced_client)
+    else:
+        data, statuses = fork_workers(clients, lambda i, w: client(per_client, w))
+    if any(statuses):
+        sys.exit("bench-systemd: a lookup failed")
+    elapsed = time.monotonic() - start
+    latencies = [float(x) for x in data.split()]
+    deadline = time.monotonic() + 10
+    while live_instances() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if daemon:
+        time.sleep(0.05)  # the last workers' exits reach the accounting
+    return len(latencies) / elapsed, latencies, (cpu() - cpu0) / len(latencies)
+
+
+def everyday(rounds=100):
+    """Seconds for `id root; ls -l /etc`, `rounds` times, each a fresh
+    process as at a shell."""
+    start = time.monotonic()
+    for _ in range(rounds):
+        run("sh", "-c", "id root >/dev/null; ls -l /etc >/dev/null")
+    return time.monotonic() - start
+
+
+def bench_modes():
+    """nssrelay.socket (Accept=yes, shipped) against nssrelayd (shipped
+    units), in alternating rounds; then the everyday workload, and the
+    same with no nscd socket at all."""
+    print("\nThe two ways to run under systemd 252 (shipped units), GETPWBYNAME 'root':")
+    counts = (1, 2, 8)
+    results = {m: {c: ([], [], []) for c in counts} for m in ("accept", "daemon")}
+    paced = {"accept": [], "daemon": []}
+    for _ in range(ROUNDS):
+        for mode in ("accept", "daemon"):
+            use_daemon(mode == "daemon")
+            for c in counts:
+                n = LOOKUPS * (1 if mode == "accept" else 4)
+                rate, latencies, cpu = measure(c, max(1, n // c), daemon=mode == "daemon")
+                results[mode][c][0].append(rate)
+                results[mode][c][1].extend(latencies)
+                results[mode][c][2].append(cpu)
+            paced[mode].extend(measure(1, 100, daemon=mode == "daemon", paced=100)[1])
+    print("%-34s" % "mode" + "".join(" %11s %7s" % ("%d client%s/s" % (c, "s" if c > 1 else ""), "p50 ms")
+                                     for c in counts) + " %8s %12s" % ("CPU ms", "paced p50 ms"))
+    summary = {}
+    for mode, label in (("accept", "nssrelay.socket (Accept=yes)"), ("daemon", "nssrelayd")):
+        line = "%-34s" % label
+        cpus = []
+        for c in counts:
+            rates, latencies, cpu = results[mode][c]
+            line += " %11.0f %7.2f" % (percentile(rates, 0.5), percentile(latencies, 0.5) * 1000)
+            cpus.extend(cpu)
+            summary[(mode, c)] = percentile(rates, 0.5)
+        summary[(mode, "cpu")] = percentile(cpus, 0.5)
+        summary[(mode, "paced")] = percentile(paced[mode], 0.5)
+        print(line + " %8.2f %12.2f" % (summary[(mode, "cpu")] * 1000, summary[(mode, "paced")] * 1000))
+    ratio = summary[("daemon", 2)] / summary[("accept", 2)]
+    print("target: nssrelayd >= 10 x Accept=yes with 2 clients: %.1f x, %s" % (ratio, "met" if ratio >= 10 else "NOT MET"))
+    print("target: nssrelayd p50 at a paced 100/s <= 0.5 ms: %.2f ms, %s" % (
+        summary[("daemon", "paced")] * 1000, "met" if summary[("daemon", "paced")] <= 0.0005 else "NOT MET"))
+    share = summary[("daemon", "cpu")] / summary[("accept", "cpu")]
+    print("target: nssrelayd CPU per lookup <= 1/4 of Accept=yes: %.2f x, %s" % (share, "met" if share <= 0.25 else "NOT MET"))
+
+    print("\nEveryday commands: `id root; ls -l /etc`, 100 times, each in a fresh shell:")
+    times = {}
+    for _ in range(ROUNDS):
+        for mode in ("accept", "daemon", "none"):
+            if mode == "none":
+                systemctl("stop", "nssrelayd.socket", "nssrelayd.service", "nssrelay.socket")
+            else:
+                use_daemon(mode == "daemon")
+            times.setdefault(mode, []).append(everyday())
+    use_daemon(False)
+    for mode, label in (("accept", "nssrelay.socket (Accept=yes)"), ("daemon", "nssrelayd"),
+                        ("none", "no nscd socket")):
+        print("%-34s %6.2f s" % (label, percentile(times[mode], 0.5)))
+    ratio = percentile(times["daemon"], 0.5) / percentile(times["none"], 0.5)
+    print("target: nssrelayd <= 2 x no socket: %.2f x, %s" % (ratio, "met" if ratio <= 2 else "NOT MET"))
+    print("\nsystemd-analyze security nssrelayd.service:")
+    print(run("systemd-analyze", "security", "--no-pager", "nssrelayd.service").stdout.splitlines()[-1])
+
+
 def main():
     text = template_text()
     bare = without_sandboxing(text)
@@ -193,6 +303,8 @@ def main():
         ("floor handler, no sandboxing", with_floor(bare)),
     ]
     report(bench(configs))
+
+    bench_modes()
 
     if os.environ.get("NSSRELAY_BENCH_OPTIONS"):
         print("\nEach option alone on top of \"no sandboxing\" (1 client):")

@@ -16,7 +16,7 @@ import subprocess
 import time
 
 import nsrguest
-from check import during, timed
+from check import burst, during, timed
 from nsrguest import (SBINDIR, UNITDIR, Tap, journal_cursor, lookup_in_fresh_process, nssrelay_lines, prop,
                       prop_int, run, systemctl, wait_for_lines, wait_until)
 
@@ -80,29 +80,8 @@ def drop_bind_mount(tap):
 
 
 def test_burst(tap):
-    names = ["nsrtest-%03d" % (i % 100) for i in range(5000)]
-    chunks = [names[i::32] for i in range(32)]
-    cursor = journal_cursor()
     cpu0 = prop_int(SERVICE, "CPUUsageNSec")
-    start = time.monotonic()
-    procs = [subprocess.Popen(["getent", "passwd"] + chunk, stdout=subprocess.PIPE, text=True)
-             for chunk in chunks]
-    results = [(p.communicate()[0], p.returncode) for p in procs]
-    elapsed = time.monotonic() - start
-    found = sum(1 for out, _ in results for line in out.splitlines()
-                if re.match(r"nsrtest-(\d{3}):x:20\1:", line))
-    bad_rc = [rc for _, rc in results if rc != 0]
-    tap.ok(found == 5000 and not bad_rc,
-           "burst: 5000 lookups from 32 parallel getent processes all found (%.1f s, %.0f lookups/s)" %
-           (elapsed, 5000 / elapsed), "found %d, non-zero exits: %s" % (found, bad_rc))
-    answered = wait_for_lines(cursor, r'^pid=\d+ uid=0 comm=getent: GETPWBYNAME "nsrtest-\d{3}": found', 5000)
-    getfd = wait_for_lines(cursor, r'^pid=\d+ uid=0 comm=getent: GETFDPW "passwd": closed', 32)
-    clients = {str(p.pid) for p in procs}
-    pid_of = lambda line: re.search(r"^pid=(\d+)", line).group(1)
-    tap.ok(len(answered) == 5000 and {pid_of(line) for line in answered} == clients,
-           "burst: nssrelayd's workers answered all 5000 lookups, zero fallbacks (%d request lines)" % len(answered))
-    tap.ok(len(getfd) == 32 and {pid_of(line) for line in getfd} == clients,
-           "burst: nssrelayd closed each process's GETFDPW itself (%d)" % len(getfd))
+    burst(tap, "nssrelayd (GETFDPW) and its workers")
     cpu = prop_int(SERVICE, "CPUUsageNSec")
     if cpu0 >= 0 and cpu >= cpu0:
         tap.diag("burst: nssrelayd.service used %.0f us of CPU per lookup" % ((cpu - cpu0) / 1000 / 5032))
