@@ -27,6 +27,14 @@ def one_line_error_of(program, r, what):
            what + ": one-line error", r.stderr)
 
 
+def man_page_renders(page, *words):
+    r = subprocess.run(["man", "-l", os.path.join(nsstest.SRCDIR, "man", page)],
+                       capture_output=True, text=True, timeout=60,
+                       env={"PATH": "/usr/bin:/bin", "MANWIDTH": "80", "MANPAGER": "cat"})
+    tap.ok(r.returncode == 0 and all(w in r.stdout for w in words),
+           "%s(8) renders" % page[:-2], r.stderr)
+
+
 def test_nssrelay():
     def one_line_error(r, what):
         one_line_error_of("nssrelay", r, what)
@@ -100,15 +108,10 @@ def test_nssrelay():
     # And under systemd-socket-activate --inetd, through the real client.
     users = {"passwd": "root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000:Alice:/home/alice:/bin/sh\n"}
     with Sandbox(server_etc=users, inetd=True) as sb:
-        same = nsstest.same_output(tap, sb, ["getent", "passwd", "alice"],
-                                   "inetd-style activation serves getent", expect_rc=0)
+        nsstest.same_output(tap, sb, ["getent", "passwd", "alice"],
+                            "inetd-style activation serves getent", expect_rc=0)
 
-    # The man page renders.
-    r = subprocess.run(["man", "-l", os.path.join(nsstest.SRCDIR, "man", "nssrelay.8")],
-                       capture_output=True, text=True, timeout=60,
-                       env={"PATH": "/usr/bin:/bin", "MANWIDTH": "80", "MANPAGER": "cat"})
-    tap.ok(r.returncode == 0 and "NSSRELAY" in r.stdout and "DEADLINES" in r.stdout,
-           "nssrelay(8) renders", r.stderr)
+    man_page_renders("nssrelay.8", "NSSRELAY", "DEADLINES")
 
 
 def daemon(args, env=None, fds=(), **kw):
@@ -181,11 +184,7 @@ def test_nssrelayd():
         nsstest.same_output(tap, sb, ["getent", "passwd", "alice"],
                             "nssrelayd under systemd-socket-activate serves getent", expect_rc=0)
 
-    r = subprocess.run(["man", "-l", os.path.join(nsstest.SRCDIR, "man", "nssrelayd.8")],
-                       capture_output=True, text=True, timeout=60,
-                       env={"PATH": "/usr/bin:/bin", "MANWIDTH": "80", "MANPAGER": "cat"})
-    tap.ok(r.returncode == 0 and "NSSRELAYD" in r.stdout and "FRESHNESS" in r.stdout,
-           "nssrelayd(8) renders", r.stderr)
+    man_page_renders("nssrelayd.8", "NSSRELAYD", "FRESHNESS")
 
 
 if nsstest.LAUNCHER == "accept":

@@ -2,10 +2,9 @@
 """Requests that are not lookups, and databases not served yet."""
 
 import struct
-import time
 
 import nsstest
-from nsstest import (GETAI, GETFDGR, GETFDHST, GETFDNETGR, GETFDPW, GETFDSERV, GETSTAT,
+from nsstest import (GETFDGR, GETFDHST, GETFDNETGR, GETFDPW, GETFDSERV, GETSTAT,
                      INVALIDATE, NOBODY, SHUTDOWN, Sandbox, Tap)
 
 tap = Tap()

@@ -3,7 +3,6 @@
 
 import os
 import re
-import socket
 import struct
 import time
 

@@ -19,14 +19,10 @@ dns, so whatever it resolves, nssrelay answered.
 """
 
 import os
-import socket
-import struct
-import subprocess
-import time
 
 import nsstest
 from netns import Dnsmasq, PrivateNetwork
-from nsstest import GETAI, GETHOSTBYNAME, Sandbox, Tap
+from nsstest import Sandbox, Tap
 
 NAME = "where.netns.test"
 PTR_ADDR = "203.0.113.7"

@@ -2,9 +2,6 @@
 """nssrelay query: one raw request, the reply decoded; and nssrelay
 without arguments still serves exactly one connection."""
 
-import os
-import re
-
 import nsstest
 from nsstest import Sandbox, Tap
 

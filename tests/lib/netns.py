@@ -10,9 +10,7 @@ a test uses is a loopback address inside it, so no packet leaves it.
 
 import os
 import signal
-import socket
 import subprocess
-import time
 
 
 class PrivateNetwork:

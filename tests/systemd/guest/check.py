@@ -38,15 +38,21 @@ def test_unit_files(tap):
            "systemd-analyze verify: the installed units load cleanly", r.stdout)
 
 
-def test_boot(tap):
+def test_boot(tap, socket_unit=SOCKET_UNIT, service=None, answerer="nssrelay"):
+    """The boot: socket_unit listens before sysinit.target, a unit ordered
+    before it finds a user only the service sees, and answerer's request
+    line shows it. With service (nssrelayd.service), that it runs too."""
     state = os.environ.get("NSSRELAY_BOOT_STATE", "")
     tap.ok(state == "running", "the container booted to 'running' (was: %s)" % state,
            run("systemctl", "--failed", "--no-pager").stdout)
 
-    sock = prop_int(SOCKET_UNIT, "ActiveEnterTimestampMonotonic")
+    sock = prop_int(socket_unit, "ActiveEnterTimestampMonotonic")
     sysinit = prop_int("sysinit.target", "ActiveEnterTimestampMonotonic")
-    tap.ok(0 < sock < sysinit, "nssrelay.socket was listening before sysinit.target (%d us before)" %
-           (sysinit - sock))
+    tap.ok(0 < sock < sysinit, "%s was listening before sysinit.target (%d us before)" %
+           (socket_unit, sysinit - sock))
+    if service:
+        tap.ok(prop(service, "ActiveState") == "active" and prop(service, "SubState") == "running",
+               "%s is running (Type=notify: it said it was ready)" % service)
 
     unit = "nssrelay-boot-test.service"
     result = prop(unit, "Result")
@@ -61,7 +67,7 @@ def test_boot(tap):
 
     lines = [line for line in nssrelay_lines(None)
              if re.match(r'pid=\d+ uid=0 comm=getent: GETPWBYNAME "nssrelay-boot": found', line)]
-    tap.ok(len(lines) == 1, "nssrelay logged that early lookup: %s" % (lines[0] if lines else "nothing"))
+    tap.ok(len(lines) == 1, "%s logged that early lookup: %s" % (answerer, lines[0] if lines else "nothing"))
 
     r = run("getent", "-s", "files", "passwd", "nssrelay-boot")
     tap.ok(r.returncode == 2, "outside nssrelay's view the user does not exist (getent -s files: %d)" %

@@ -15,6 +15,7 @@ import statistics
 import subprocess
 import time
 
+import check
 import nsrguest
 from check import burst, during, timed
 from nsrguest import (SBINDIR, UNITDIR, Tap, journal_cursor, lookup_in_fresh_process, nssrelay_lines, prop,
@@ -40,33 +41,7 @@ def test_unit_files(tap):
 
 
 def test_boot(tap):
-    state = os.environ.get("NSSRELAY_BOOT_STATE", "")
-    tap.ok(state == "running", "the container booted to 'running' (was: %s)" % state,
-           run("systemctl", "--failed", "--no-pager").stdout)
-
-    sock = prop_int(SOCKET_UNIT, "ActiveEnterTimestampMonotonic")
-    sysinit = prop_int("sysinit.target", "ActiveEnterTimestampMonotonic")
-    tap.ok(0 < sock < sysinit, "nssrelayd.socket was listening before sysinit.target (%d us before)" %
-           (sysinit - sock))
-    tap.ok(prop(SERVICE, "ActiveState") == "active" and prop(SERVICE, "SubState") == "running",
-           "nssrelayd.service is running (Type=notify: it said it was ready)")
-
-    unit = "nssrelay-boot-test.service"
-    result, status = prop(unit, "Result"), prop(unit, "ExecMainStatus")
-    end = prop_int(unit, "ExecMainExitTimestampMonotonic")
-    tap.ok(result == "success" and status == "0" and 0 < end < sysinit,
-           "a unit ordered before sysinit.target looked up a user only nssrelay sees",
-           "Result=%s ExecMainStatus=%s\n%s" % (result, status,
-                                                run("journalctl", "-u", unit, "--no-pager").stdout))
-    lines = [line for line in nssrelay_lines(None)
-             if re.match(r'pid=\d+ uid=0 comm=getent: GETPWBYNAME "nssrelay-boot": found', line)]
-    tap.ok(len(lines) == 1, "a worker of nssrelayd logged that early lookup: %s" % (lines[0] if lines else "nothing"))
-
-    blame = run("systemd-analyze", "blame", "--no-pager").stdout
-    slow = [line.strip() for line in blame.splitlines()
-            if re.match(r"\s*(\d+min )?([\d.]+)s ", line) and
-            float(re.match(r"\s*(?:\d+min )?([\d.]+)s ", line).group(1)) >= 2.5]
-    tap.ok(blame.strip() and not slow, "no unit took 2.5 s or more to start during boot", "\n".join(slow))
+    check.test_boot(tap, SOCKET_UNIT, service=SERVICE, answerer="a worker of nssrelayd")
 
 
 def drop_bind_mount(tap):

@@ -227,6 +227,62 @@ def test_reinstall_same(tap):
            "the socket not restarted (%.1f s)" % (len(lookups), len(failed), refused, seconds), r.stdout)
 
 
+def gap_ms(failed):
+    """From the first failed lookup's start to the last one's end (the
+    Loop's records are (start, end, found) in CLOCK_MONOTONIC)."""
+    return (failed[-1][1] - failed[0][0]) * 1000 if failed else 0.0
+
+
+FAST_UNITS = ["nssrelayd.socket", "nssrelayd.service"]
+
+
+def fast_mode_state():
+    return ["%s %s/%s" % (u, prop(u, "ActiveState"), run("systemctl", "is-enabled", u).stdout.strip())
+            for u in FAST_UNITS]
+
+
+def test_fast_mode(tap):
+    """nssrelayd's units ship disabled; the switch nssrelayd(8) documents
+    works with the packaged units, a reinstall while nssrelayd serves
+    loses no lookup, and the switch back restores nssrelay.socket."""
+    state = fast_mode_state()
+    tap.ok(state == ["nssrelayd.socket inactive/disabled", "nssrelayd.service inactive/disabled"],
+           "the package ships nssrelayd's units disabled and stopped: %s" % ", ".join(state))
+    (r1, r2), _, lookups, failed = under_loop(lambda: (run("systemctl", "disable", "--now", SOCKET_UNIT),
+                                                       run("systemctl", "enable", "--now", *FAST_UNITS)))
+    switches = [("to nssrelayd", len(lookups), len(failed), gap_ms(failed))]
+    state = fast_mode_state()
+    tap.ok(r1.returncode == 0 and r2.returncode == 0 and prop(SOCKET_UNIT, "ActiveState") == "inactive" and
+           state == ["nssrelayd.socket active/enabled", "nssrelayd.service active/enabled"],
+           "switch to nssrelayd as nssrelayd(8) says: %s; %s %s" % (", ".join(state), SOCKET_UNIT,
+                                                                    prop(SOCKET_UNIT, "ActiveState")),
+           r1.stdout + r2.stdout)
+    tap.ok(lookup_in_fresh_process(LOOP_USER, LOOP_UID),
+           "with nssrelayd (and %s stopped) a fresh client finds %s" % (SOCKET_UNIT, LOOP_USER))
+    enter0 = prop_int("nssrelayd.socket", "ActiveEnterTimestampMonotonic")
+    pid0 = prop_int("nssrelayd.service", "MainPID")
+    (r, seconds), _, lookups, failed = under_loop(lambda: timed("dpkg", "-i", deb("nssrelay")))
+    pid = prop_int("nssrelayd.service", "MainPID")
+    tap.ok(r.returncode == 0 and lookups and not failed and
+           prop_int("nssrelayd.socket", "ActiveEnterTimestampMonotonic") == enter0 and
+           prop("nssrelayd.service", "ActiveState") == "active" and pid > 0 and pid != pid0,
+           "dpkg -i while nssrelayd serves a looping client: %d lookups, %d failed; the socket kept, the "
+           "dispatcher restarted (pid %d -> %d) (%.1f s)" % (len(lookups), len(failed), pid0, pid, seconds),
+           r.stdout)
+    (r1, r2), _, lookups, failed = under_loop(lambda: (run("systemctl", "disable", "--now", *FAST_UNITS),
+                                                       run("systemctl", "enable", "--now", SOCKET_UNIT)))
+    switches.append(("back", len(lookups), len(failed), gap_ms(failed)))
+    state = fast_mode_state()
+    tap.ok(r1.returncode == 0 and r2.returncode == 0 and socket_state() == "active/listening" and
+           is_enabled() == "enabled" and state == ["nssrelayd.socket inactive/disabled",
+                                                   "nssrelayd.service inactive/disabled"],
+           "and back to %s: %s, %s" % (SOCKET_UNIT, socket_state(), ", ".join(state)), r1.stdout + r2.stdout)
+    tap.ok(lookup_in_fresh_process(LOOP_USER, LOOP_UID),
+           "back with %s, a fresh client finds %s" % (SOCKET_UNIT, LOOP_USER))
+    for how, n, nfailed, gap in switches:
+        tap.diag("switch %s under a looping client: %d of %d lookups failed, within %.0f ms" % (how, nfailed, n, gap))
+
+
 def connect_outcome():
     """What a client meets at the socket: 'accepted', or the error."""
     try:
@@ -339,6 +395,7 @@ def main():
     step(tap, test_purge, listed or [])
     step(tap, fresh_install)
     step(tap, test_reinstall_same)
+    step(tap, test_fast_mode)
 
     # The same switch with dpkg alone, which removes nscd itself
     # (Conflicts and Replaces), for comparison.
