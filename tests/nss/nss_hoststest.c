@@ -44,6 +44,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "proc_status.h"
+
 #ifdef HOSTSTEST_B
 #define MODULE(f) _nss_hoststestb_##f
 #else
@@ -161,27 +163,6 @@ static enum nss_status fill(struct hostent *host, char *buffer, size_t buflen, i
 }
 
 #ifndef HOSTSTEST_B
-/* The value of a "Key:\t..." line of /proc/self/status, or "?". */
-static void status_field(const char *key, char *out, size_t size) {
-        char line[256];
-        FILE *f = fopen("/proc/self/status", "re");
-
-        snprintf(out, size, "?");
-        if (!f)
-                return;
-        while (fgets(line, sizeof(line), f)) {
-                size_t k = strlen(key);
-                if (strncmp(line, key, k) == 0 && line[k] == ':') {
-                        char *v = line + k + 1;
-                        v += strspn(v, " \t");
-                        v[strcspn(v, "\n")] = '\0';
-                        snprintf(out, size, "%s", v);
-                        break;
-                }
-        }
-        fclose(f);
-}
-
 static enum nss_status whoami(struct hostent *host, char *buffer, size_t buflen, int *errnop, int *h_errnop,
                               const char *name) {
         static const char *const v4[] = { "192.0.2.90" };
@@ -189,8 +170,8 @@ static enum nss_status whoami(struct hostent *host, char *buffer, size_t buflen,
         const char *aliases[4] = { a0, a1, a2, a3 };
         struct stat st;
 
-        status_field("CapEff", eff, sizeof(eff));
-        status_field("CapPrm", prm, sizeof(prm));
+        proc_status_value("/proc/self/status", "CapEff", eff, sizeof(eff));
+        proc_status_value("/proc/self/status", "CapPrm", prm, sizeof(prm));
         snprintf(a0, sizeof(a0), "capeff-%s", eff);
         snprintf(a1, sizeof(a1), "capprm-%s", prm);
         if (stat("/proc/self/ns/net", &st) == 0)

@@ -56,6 +56,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "proc_status.h"
+
 #define HUGE_MEMBERS 100000
 #define TOO_HUGE_MEMBERS 1500000
 #define MANY_GROUPS 70000
@@ -210,25 +212,6 @@ static const char *outcome(int r) {
         return r >= 0 ? "ok" : strerrorname_np(errno) ?: "?";
 }
 
-/* The value of a "Key:" line of a /proc status file, or "?". */
-static void status_value(const char *path, const char *key, char *out, size_t size) {
-        char line[512];
-        FILE *f = fopen(path, "re");
-        size_t k = strlen(key);
-
-        snprintf(out, size, "?");
-        while (f && fgets(line, sizeof(line), f))
-                if (strncmp(line, key, k) == 0 && line[k] == ':') {
-                        char *v = line + k + 1;
-                        v += strspn(v, " \t");
-                        v[strcspn(v, "\n")] = '\0';
-                        snprintf(out, size, "%s", v);
-                        break;
-                }
-        if (f)
-                fclose(f);
-}
-
 static int try_create(const char *dir) {
         char path[256];
         int fd;
@@ -348,13 +331,13 @@ static void confinement(char *out, size_t size, pid_t victim) {
         for (int i = 0; i < n; i++)
                 snprintf(v + strlen(v), sizeof(v) - strlen(v), "%s%ld", i ? "," : "", (long) groups[i]);
         add(out, size, "groups=%s", n < 0 ? "?" : v);
-        status_value("/proc/self/status", "CapEff", v, sizeof(v));
+        proc_status_value("/proc/self/status", "CapEff", v, sizeof(v));
         add(out, size, "CapEff=%s", v);
-        status_value("/proc/self/status", "CapPrm", v, sizeof(v));
+        proc_status_value("/proc/self/status", "CapPrm", v, sizeof(v));
         add(out, size, "CapPrm=%s", v);
-        status_value("/proc/self/status", "NoNewPrivs", v, sizeof(v));
+        proc_status_value("/proc/self/status", "NoNewPrivs", v, sizeof(v));
         add(out, size, "NoNewPrivs=%s", v);
-        status_value("/proc/self/status", "Seccomp", v, sizeof(v));
+        proc_status_value("/proc/self/status", "Seccomp", v, sizeof(v));
         add(out, size, "Seccomp=%s", v);
         add(out, size, "dumpable=%d", prctl(PR_GET_DUMPABLE, 0, 0, 0, 0));
         add(out, size, "create_etc=%s", outcome(try_create("/etc")));

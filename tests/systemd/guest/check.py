@@ -97,10 +97,16 @@ def drop_bind_mount(tap):
                 "[Service]\nEnvironment=NSSRELAY_LOG=requests\n")
     os.rename(path + ".new", path)
     systemctl("daemon-reload")
+    test_module_users_only_through(tap, "nssrelay")
+
+
+def test_module_users_only_through(tap, service):
+    """The test module's users are found through the socket, and not by
+    the client's own NSS."""
     r = run("getent", "-s", "nsrtest", "passwd", "nsrtest-001")
     tap.ok(r.returncode == 2 and lookup_in_fresh_process("nsrtest-001", 20001),
-           "the test module's users: found through nssrelay, not outside it (getent -s nsrtest: %d)" %
-           r.returncode)
+           "the test module's users: found through %s, not outside it (getent -s nsrtest: %d)" %
+           (service, r.returncode))
 
 
 def test_getfd(tap):

@@ -48,10 +48,7 @@ def drop_bind_mount(tap):
     """The boot check's passwd goes; a restart of the service applies it
     (and is the first restart under test)."""
     write_dropin("Environment=NSSRELAY_LOG=requests\n")
-    r = run("getent", "-s", "nsrtest", "passwd", "nsrtest-001")
-    tap.ok(r.returncode == 2 and lookup_in_fresh_process("nsrtest-001", 20001),
-           "the test module's users: found through nssrelayd, not outside it (getent -s nsrtest: %d)" %
-           r.returncode)
+    check.test_module_users_only_through(tap, "nssrelayd")
 
 
 def test_burst(tap):
