@@ -189,7 +189,10 @@ static bool group_in(gid_t g, const gid_t *groups, size_t n) {
 static bool creds_are(const struct creds *want, bool subset) {
         uid_t ru, eu, su;
         gid_t rg, eg, sg;
-        gid_t groups[NGROUPS_MAX];
+        /* Static, not on the stack: a 256 KiB frame puts what follows on
+         * fresh stack pages, and with stack clash protection (the Debian
+         * package's hardening flags) is probed page by page, each lookup. */
+        static gid_t groups[NGROUPS_MAX];
         int n;
 
         if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0)
