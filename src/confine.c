@@ -69,6 +69,7 @@ struct ll_path_beneath_attr {
 /* What confine_prepare() leaves for confine_lookup(). */
 static struct {
         bool done;
+        bool base_installed; /* confine_template() installed SYSCALL_FILTER_BASE: we inherit it */
         int landlock_abi;  /* 0: no Landlock */
         int ruleset_fd;    /* -1: no Landlock */
         int filter_len;    /* < 0: no filter for this architecture */
@@ -157,7 +158,11 @@ int confine_prepare(void) {
                 prepared.ruleset_fd = r;
         }
 
-        prepared.filter_len = syscall_filter_build(prepared.filter, ELEMENTSOF(prepared.filter), SANITIZERS);
+        /* Under the template's filter, nothing more to load. */
+        prepared.filter_len = prepared.base_installed
+                                      ? 0
+                                      : syscall_filter_build(prepared.filter, ELEMENTSOF(prepared.filter),
+                                                             SYSCALL_FILTER_WHOLE, SANITIZERS);
         if (prepared.filter_len == -EOPNOTSUPP)
                 log_debug("no system call filter for this architecture");
         else if (prepared.filter_len < 0)
@@ -165,6 +170,32 @@ int confine_prepare(void) {
                                        strerror(-prepared.filter_len));
         prepared.done = true;
         return 0;
+}
+
+int confine_template(void) {
+        struct sock_filter base[SYSCALL_FILTER_MAX];
+        int len;
+
+        len = syscall_filter_build(base, ELEMENTSOF(base), SYSCALL_FILTER_BASE, SANITIZERS);
+        if (len == -EOPNOTSUPP)
+                log_debug("no system call filter for this architecture");
+        else if (len < 0)
+                log_warning("template: cannot build the system call filter (%s): each worker loads all of it",
+                            strerror(-len));
+        else {
+                struct sock_fprog prog = { .len = (unsigned short) len, .filter = base };
+
+                /* no_new_privs, which a filter needs without CAP_SYS_ADMIN,
+                 * costs a template nothing: it never executes a program
+                 * (forked workers set it anyway). */
+                if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+                    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
+                        log_warning("template: cannot install the system call filter (%m): each worker loads "
+                                    "all of it");
+                else
+                        prepared.base_installed = true;
+        }
+        return confine_prepare();
 }
 
 /* --- credentials ----------------------------------------------------------- */
@@ -334,9 +365,10 @@ int confine_lookup(const struct peer *peer, const struct serve_options *opts, co
         }
         t[5] = now_usec();
         log_debug("confined in %llu us: prepare %llu, credentials %llu, capabilities %llu, Landlock %llu, "
-                  "seccomp %llu (%d instructions)",
+                  "seccomp %llu (%d instructions%s)",
                   (unsigned long long) (t[5] - t[0]), (unsigned long long) (t[1] - t[0]),
                   (unsigned long long) (t[2] - t[1]), (unsigned long long) (t[3] - t[2]),
-                  (unsigned long long) (t[4] - t[3]), (unsigned long long) (t[5] - t[4]), prepared.filter_len);
+                  (unsigned long long) (t[4] - t[3]), (unsigned long long) (t[5] - t[4]), prepared.filter_len,
+                  prepared.base_installed ? ", the template's filter is inherited" : "");
         return 0;
 }

@@ -16,6 +16,15 @@
  * namespace step may still follow. Returns 0 or a logged negative errno. */
 int confine_prepare(void);
 
+/* In nssrelayd's template, before it loads the modules: installs the
+ * system call filter in the form that leaves the network namespace
+ * step's calls to the capability checks (SYSCALL_FILTER_BASE), which
+ * every worker it forks inherits at no cost instead of loading one, and
+ * calls confine_prepare(), whose Landlock ruleset the workers inherit
+ * too. Where the filter cannot be installed, it says so and workers load
+ * the whole filter each. Returns what confine_prepare() returns. */
+int confine_template(void);
+
 /* Confines this process for the lookup the peer asked for: becomes the
  * client (opts->user_* with opts->fixed_user), drops every capability
  * and sets no_new_privs, makes the file system read-only with Landlock

@@ -97,6 +97,7 @@ struct slot {
                 SLOT_WORKER, /* fd: the token the worker holds */
         } state;
         int fd;
+        bool watched; /* SLOT_HEADER: fd is in the epoll set, waiting for the header */
         uid_t uid;
         pid_t pid;
         uint64_t accept_usec;
@@ -377,7 +378,8 @@ static unsigned count_uid(uid_t uid) {
 static void release(unsigned i) {
         struct slot *s = &d.slots[i];
 
-        (void) epoll_ctl(d.epoll_fd, EPOLL_CTL_DEL, s->fd, NULL);
+        if (s->state != SLOT_HEADER || s->watched)
+                (void) epoll_ctl(d.epoll_fd, EPOLL_CTL_DEL, s->fd, NULL);
         if (s->state == SLOT_HEADER)
                 (void) shutdown(s->fd, SHUT_RDWR);
         close(s->fd);
@@ -459,8 +461,10 @@ static void hand_over(unsigned i) {
         struct slot *s = &d.slots[i];
         int r = -EAGAIN;
 
-        if (s->state == SLOT_HEADER)
+        /* The worker shares the connection: epoll must forget it now. */
+        if (s->state == SLOT_HEADER && s->watched)
                 (void) epoll_ctl(d.epoll_fd, EPOLL_CTL_DEL, s->fd, NULL);
+        s->watched = false;
         if (d.queued == 0)
                 r = send_to_template(i);
         if (r == 0)
@@ -528,11 +532,11 @@ static void log_getfd(const struct slot *s) {
  * after which the client hung up (the worker reports them as malformed,
  * as per connection). A client that sends nothing, or too little, costs
  * no worker: at the read deadline it is closed here. 'hung_up': the
- * client shut its side down. */
-static void check_header(unsigned i, bool hung_up) {
+ * client shut its side down; 'peek', what peek_header() found. */
+static void decide(unsigned i, enum peek peek, bool hung_up) {
         struct slot *s = &d.slots[i];
 
-        switch (peek_header(s->fd)) {
+        switch (peek) {
         case PEEK_GETFD:
                 d.getfd_closed++;
                 log_getfd(s);
@@ -558,6 +562,10 @@ static void check_header(unsigned i, bool hung_up) {
                 release(i);
                 return;
         }
+}
+
+static void check_header(unsigned i, bool hung_up) {
+        decide(i, peek_header(d.slots[i].fd), hung_up);
 }
 
 static void dispatch(int fd) {
@@ -602,14 +610,16 @@ static void dispatch(int fd) {
         /* glibc's client sends its request right after connecting, so it
          * is usually here already; if not, wait for it (edge-triggered:
          * woken by each new arrival, not by what is already there). */
-        if (peek_header(fd) != PEEK_PARTIAL) {
-                check_header(i, false);
+        enum peek peek = peek_header(fd);
+        if (peek != PEEK_PARTIAL) {
+                decide(i, peek, false);
                 return;
         }
         if (epoll_set(EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLRDHUP | EPOLLET, EV_SLOT + i) < 0) {
                 hand_over(i);
                 return;
         }
+        d.slots[i].watched = true;
         note_deadline(d.slots[i].deadline_usec);
 }
 

@@ -29,10 +29,10 @@
 #define NATIVE_ARCH 0u
 #endif
 
-/* clone's flags are its first argument everywhere but on s390 and cris,
- * which we do not filter anyway. */
-#define CLONE_FLAGS_OFFSET                                                                                 \
-        (offsetof(struct seccomp_data, args[0]) + (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? 4 : 0))
+/* The low 32 bits of argument n. clone's flags are its first argument
+ * everywhere but on s390 and cris, which we do not filter anyway. */
+#define ARG_LOW_OFFSET(n)                                                                                  \
+        (offsetof(struct seccomp_data, args[n]) + (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? 4 : 0))
 #define CLONE_NEW_FLAGS                                                                                    \
         (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID |       \
          CLONE_NEWNET | 0x00000080 /* CLONE_NEWTIME */)
@@ -40,6 +40,7 @@
 struct rule {
         long nr;
         enum syscall_verdict verdict;
+        bool step; /* the network namespace step needs it (netns.c) */
 };
 
 /* What no lookup needs, so a module (or whoever took it over) cannot do
@@ -48,17 +49,23 @@ struct rule {
  * reboot, set the clocks, the host name or I/O privileges, enter or make
  * namespaces, or go around this filter through io_uring. Calls this
  * architecture lacks are left out by their missing __NR_ names. */
-#define DENY(name) { __NR_##name, SYSCALL_EPERM }
+#define DENY(name) { __NR_##name, SYSCALL_EPERM, false }
+/* Refused as well, but the step into the client's network namespace
+ * (netns.c) makes these calls, after which the lookup holds no
+ * capability that would let them succeed: SYSCALL_FILTER_BASE allows
+ * them, setns only into a network namespace and unshare only without
+ * new namespaces but a mount namespace (base_verdict()). */
+#define DENY_AFTER_STEP(name) { __NR_##name, SYSCALL_EPERM, true }
 static const struct rule rules[] = {
 /* the mount family */
 #ifdef __NR_mount
-        DENY(mount),
+        DENY_AFTER_STEP(mount),
 #endif
 #ifdef __NR_umount
         DENY(umount),
 #endif
 #ifdef __NR_umount2
-        DENY(umount2),
+        DENY_AFTER_STEP(umount2),
 #endif
 #ifdef __NR_pivot_root
         DENY(pivot_root),
@@ -67,27 +74,27 @@ static const struct rule rules[] = {
         DENY(chroot),
 #endif
 #ifdef __NR_open_tree
-        DENY(open_tree),
+        DENY_AFTER_STEP(open_tree),
 #endif
 #ifdef __NR_move_mount
-        DENY(move_mount),
+        DENY_AFTER_STEP(move_mount),
 #endif
 #ifdef __NR_fsopen
-        DENY(fsopen),
+        DENY_AFTER_STEP(fsopen),
 #endif
 #ifdef __NR_fsconfig
-        DENY(fsconfig),
+        DENY_AFTER_STEP(fsconfig),
 #endif
 #ifdef __NR_fsmount
-        DENY(fsmount),
+        DENY_AFTER_STEP(fsmount),
 #endif
 #ifdef __NR_fspick
         DENY(fspick),
 #endif
 #ifdef __NR_mount_setattr
-        DENY(mount_setattr),
+        DENY_AFTER_STEP(mount_setattr),
 #endif
-        { 467, SYSCALL_EPERM }, /* open_tree_attr (Linux 6.15), the same on every architecture */
+        { 467, SYSCALL_EPERM, false }, /* open_tree_attr (Linux 6.15), the same on every architecture */
 /* other processes */
 #ifdef __NR_ptrace
         DENY(ptrace), /* taken out again for the sanitizers, see below */
@@ -210,16 +217,16 @@ static const struct rule rules[] = {
 #endif
 /* namespaces: entering the client's network namespace is done by now */
 #ifdef __NR_unshare
-        DENY(unshare),
+        DENY_AFTER_STEP(unshare),
 #endif
 #ifdef __NR_setns
-        DENY(setns),
+        DENY_AFTER_STEP(setns),
 #endif
 #ifdef __NR_clone
-        { __NR_clone, SYSCALL_CLONE },
+        { __NR_clone, SYSCALL_CLONE, false },
 #endif
 #ifdef __NR_clone3
-        { __NR_clone3, SYSCALL_ENOSYS },
+        { __NR_clone3, SYSCALL_ENOSYS, false },
 #endif
 /* io_uring runs operations that no seccomp filter sees */
 #ifdef __NR_io_uring_setup
@@ -237,7 +244,21 @@ uint32_t syscall_filter_arch(void) {
         return NATIVE_ARCH;
 }
 
-enum syscall_verdict syscall_filter_verdict(long nr, bool allow_ptrace) {
+/* What SYSCALL_FILTER_BASE does with a call the step makes. */
+static enum syscall_verdict base_verdict(long nr) {
+#ifdef __NR_setns
+        if (nr == __NR_setns)
+                return SYSCALL_SETNS;
+#endif
+#ifdef __NR_unshare
+        if (nr == __NR_unshare)
+                return SYSCALL_UNSHARE;
+#endif
+        (void) nr;
+        return SYSCALL_ALLOW;
+}
+
+enum syscall_verdict syscall_filter_verdict(long nr, enum syscall_filter_part part, bool allow_ptrace) {
 #ifdef FOREIGN_NR_MIN
         if (nr >= (long) FOREIGN_NR_MIN)
                 return SYSCALL_KILL;
@@ -248,7 +269,7 @@ enum syscall_verdict syscall_filter_verdict(long nr, bool allow_ptrace) {
 #endif
         for (size_t i = 0; i < ELEMENTSOF(rules); i++)
                 if (rules[i].nr == nr)
-                        return rules[i].verdict;
+                        return part == SYSCALL_FILTER_BASE && rules[i].step ? base_verdict(nr) : rules[i].verdict;
         return SYSCALL_ALLOW;
 }
 
@@ -266,7 +287,7 @@ struct builder {
         struct sock_filter *out;
         size_t cap, pc;
         const struct segment *seg;
-        size_t target[SYSCALL_KILL + 1]; /* where each verdict's code starts */
+        size_t target[SYSCALL_VERDICTS]; /* where each verdict's code starts */
 };
 
 static size_t tree_size(size_t n) {
@@ -315,7 +336,7 @@ static int compare_rules(const void *a, const void *b) {
         return x < y ? -1 : x > y;
 }
 
-int syscall_filter_build(struct sock_filter *out, size_t cap, bool allow_ptrace) {
+int syscall_filter_build(struct sock_filter *out, size_t cap, enum syscall_filter_part part, bool allow_ptrace) {
         struct rule sorted[ELEMENTSOF(rules)];
         struct segment seg[2 * ELEMENTSOF(rules) + 2];
         size_t n_sorted = 0, n_seg = 0;
@@ -326,9 +347,12 @@ int syscall_filter_build(struct sock_filter *out, size_t cap, bool allow_ptrace)
         if (NATIVE_ARCH == 0)
                 return -EOPNOTSUPP;
 
-        for (size_t i = 0; i < ELEMENTSOF(rules); i++)
-                if (syscall_filter_verdict(rules[i].nr, allow_ptrace) == rules[i].verdict)
-                        sorted[n_sorted++] = rules[i];
+        for (size_t i = 0; i < ELEMENTSOF(rules); i++) {
+                enum syscall_verdict v = syscall_filter_verdict(rules[i].nr, part, allow_ptrace);
+
+                if (v != SYSCALL_ALLOW)
+                        sorted[n_sorted++] = (struct rule) { rules[i].nr, v, rules[i].step };
+        }
         qsort(sorted, n_sorted, sizeof(sorted[0]), compare_rules);
 
         /* Each call opens a segment of its verdict and one of ALLOW after
@@ -355,17 +379,37 @@ int syscall_filter_build(struct sock_filter *out, size_t cap, bool allow_ptrace)
                         seg[w++] = seg[i];
         n_seg = w;
 
-        /* Layout: header, tree, clone check, returns. */
+        /* Layout: header, tree, the argument checks the tree leads to,
+         * returns. Each check is two instructions: load the argument,
+         * then a test that jumps to one return or the other. */
+        static const struct arg_check {
+                enum syscall_verdict verdict;
+                uint32_t offset;
+                uint16_t jump; /* BPF_JSET: refused when set; BPF_JEQ: allowed when equal */
+                uint32_t k;
+        } checks[] = {
+                { SYSCALL_CLONE, ARG_LOW_OFFSET(0), BPF_JSET, CLONE_NEW_FLAGS },
+                { SYSCALL_UNSHARE, ARG_LOW_OFFSET(0), BPF_JSET, CLONE_NEW_FLAGS & ~CLONE_NEWNS },
+                { SYSCALL_SETNS, ARG_LOW_OFFSET(1), BPF_JEQ, CLONE_NEWNET },
+        };
+        bool used[ELEMENTSOF(checks)] = {};
         size_t header = 3;
 #ifdef FOREIGN_NR_MIN
         header++;
 #endif
-        size_t clone_at = header + tree_size(n_seg);
-        b.target[SYSCALL_CLONE] = clone_at;
-        b.target[SYSCALL_ALLOW] = clone_at + 2;
-        b.target[SYSCALL_EPERM] = clone_at + 3;
-        b.target[SYSCALL_ENOSYS] = clone_at + 4;
-        b.target[SYSCALL_KILL] = clone_at + 5;
+        size_t at = header + tree_size(n_seg);
+        for (size_t c = 0; c < ELEMENTSOF(checks); c++) {
+                for (size_t i = 0; i < n_seg; i++)
+                        used[c] = used[c] || seg[i].verdict == checks[c].verdict;
+                if (used[c]) {
+                        b.target[checks[c].verdict] = at;
+                        at += 2;
+                }
+        }
+        b.target[SYSCALL_ALLOW] = at;
+        b.target[SYSCALL_EPERM] = at + 1;
+        b.target[SYSCALL_ENOSYS] = at + 2;
+        b.target[SYSCALL_KILL] = at + 3;
 
         if ((r = emit(&b, (struct sock_filter) BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
                                                        offsetof(struct seccomp_data, arch)))) < 0 ||
@@ -384,10 +428,20 @@ int syscall_filter_build(struct sock_filter *out, size_t cap, bool allow_ptrace)
         if ((r = emit_tree(&b, 0, n_seg)) < 0)
                 return r;
 
-        if ((r = emit(&b, (struct sock_filter) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, CLONE_FLAGS_OFFSET))) < 0 ||
-            (r = offset(clone_at + 1, b.target[SYSCALL_EPERM], &jt)) < 0 ||
-            (r = emit(&b, (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_NEW_FLAGS, jt, 0))) < 0 ||
-            (r = emit(&b, (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW))) < 0 ||
+        for (size_t c = 0; c < ELEMENTSOF(checks); c++) {
+                const struct arg_check *k = &checks[c];
+                size_t test = b.pc + 1;
+                size_t refused = b.target[SYSCALL_EPERM], allowed = b.target[SYSCALL_ALLOW];
+
+                if (!used[c])
+                        continue;
+                if ((r = offset(test, k->jump == BPF_JSET ? refused : allowed, &jt)) < 0 ||
+                    (r = offset(test, k->jump == BPF_JSET ? allowed : refused, &jf)) < 0 ||
+                    (r = emit(&b, (struct sock_filter) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, k->offset))) < 0 ||
+                    (r = emit(&b, (struct sock_filter) BPF_JUMP(BPF_JMP | k->jump | BPF_K, k->k, jt, jf))) < 0)
+                        return r;
+        }
+        if ((r = emit(&b, (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW))) < 0 ||
             (r = emit(&b, (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM))) < 0 ||
             (r = emit(&b, (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS))) < 0 ||
             (r = emit(&b, (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS))) < 0)

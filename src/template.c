@@ -21,6 +21,7 @@
 #include "macro.h"
 #include "nss_setup.h"
 #include "transport.h"
+#include "watchdog.h"
 
 /* An exec'd worker's end of the pipe on which workers say that they took
  * a connection. */
@@ -60,10 +61,12 @@ static _noreturn_ void take_and_serve(int taken, const int *close_fds, size_t n,
         for (size_t i = 0; i < n; i++)
                 close(close_fds[i]);
 
-        /* What confinement can do before the connection is known, off
-         * the lookup's path (it retries what failed). */
+        /* What confinement and the deadline can do before the
+         * connection is known, off the lookup's path (confinement retries
+         * here what failed in the template). */
         if (opts->confine)
                 (void) confine_prepare();
+        watchdog_prepare();
 
         r = handoff_receive_connection(HANDOFF_FD, &connection, &token, &accept_usec);
         if (r == 0)
@@ -265,8 +268,14 @@ int template_main(const struct template_options *t, const struct serve_options *
          * looked up here, so no lookup's state is ever inherited. With
          * LD_BIND_NOW (nssrelayd sets it for us), their symbols are bound
          * here too, once. Nothing a module starts should inherit it. */
-        if (!t->exec_workers)
+        if (!t->exec_workers) {
+                /* The system call filter, loaded once here before any
+                 * module's code runs, and the rest of confinement's
+                 * preparation: every worker inherits both. */
+                if (opts->confine)
+                        (void) confine_template();
                 nss_setup_disable_nscd_client();
+        }
         (void) unsetenv("LD_BIND_NOW");
 
         fill_pool(&tp, self, t->spare);
@@ -296,7 +305,13 @@ int template_main(const struct template_options *t, const struct serve_options *
                         draining = true;
 
                 if (!draining) {
-                        fill_pool(&tp, self, t->spare);
+                        /* A worker that took a connection is looking up now:
+                         * a fork beside it would take the CPU it runs on
+                         * (the scheduler puts us where the waker is), a
+                         * fork's time added to that lookup. So while at
+                         * least half the spares still wait, the pool is
+                         * filled when a worker has exited, its lookup over. */
+                        fill_pool(&tp, self, p[1].revents || timeout >= 0 ? t->spare : (t->spare + 1) / 2);
                         continue;
                 }
                 /* The dispatcher has gone (retired us, restarted, died).

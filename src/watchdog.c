@@ -97,35 +97,53 @@ void watchdog_install_crash_handlers(void) {
 }
 
 /* Both timers are POSIX timers on CLOCK_MONOTONIC, created on first use
- * and reused, so a process that serves many connections (the fuzzer)
- * does not pile them up. */
+ * (or by watchdog_prepare()) and reused, so a process that serves many
+ * connections (the fuzzer) does not pile them up. */
+static bool create_timer(struct timer *t, int signo) {
+        struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = signo };
+
+        if (t->created)
+                return true;
+        if (timer_create(CLOCK_MONOTONIC, &ev, &t->id) < 0) {
+                log_warning("cannot arm the lookup deadline: %m");
+                return false;
+        }
+        t->created = true;
+        return true;
+}
+
 static void set_timer(struct timer *t, int signo, long ms) {
         struct itimerspec its = { 0 };
 
-        if (!t->created) {
-                struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = signo };
-
-                if (ms < 0)
-                        return;
-                if (timer_create(CLOCK_MONOTONIC, &ev, &t->id) < 0) {
-                        log_warning("cannot arm the lookup deadline: %m");
-                        return;
-                }
-                t->created = true;
-        }
+        if (ms < 0 ? !t->created : !create_timer(t, signo))
+                return;
         /* One nanosecond more, so an expired deadline (0 ms) still fires. */
         if (ms >= 0)
                 its.it_value = (struct timespec) { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000 + 1 };
         (void) timer_settime(t->id, 0, &its, NULL);
 }
 
-void watchdog_arm(const char *phase, long deadline_ms, long remaining_ms) {
+static bool handler_installed;
+
+static void install_deadline_handler(void) {
         struct sigaction sa = { .sa_handler = on_deadline };
 
-        if (remaining_ms < 0)
-                remaining_ms = 0;
         sigemptyset(&sa.sa_mask);
         (void) sigaction(DEADLINE_SIGNAL, &sa, NULL);
+        handler_installed = true;
+}
+
+void watchdog_prepare(void) {
+        install_deadline_handler();
+        (void) create_timer(&deadline_timer, DEADLINE_SIGNAL);
+        (void) create_timer(&kill_timer, SIGKILL);
+}
+
+void watchdog_arm(const char *phase, long deadline_ms, long remaining_ms) {
+        if (remaining_ms < 0)
+                remaining_ms = 0;
+        if (!handler_installed)
+                install_deadline_handler();
         armed_phase = phase;
         armed_ms = deadline_ms;
         set_timer(&deadline_timer, DEADLINE_SIGNAL, remaining_ms);

@@ -24,6 +24,10 @@ void watchdog_set_context(const char *description);
  * 'phase' (a string literal) and 'deadline_ms' (counted from the start)
  * name the deadline in the log line. */
 void watchdog_arm(const char *phase, long deadline_ms, long remaining_ms);
+/* What watchdog_arm() would do first (create the timers, install the
+ * deadline's handler), done ahead by a worker waiting for its
+ * connection, off the lookup's path. No NSS code may run in between. */
+void watchdog_prepare(void);
 void watchdog_disarm(void);
 
 #endif

@@ -49,6 +49,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
@@ -251,17 +252,44 @@ static int try_mount(void) {
         return 0;
 }
 
-/* In a child: a new user namespace would change what this process is. */
-static int try_unshare(void) {
+/* Runs 'call' in a child, which exits with its errno: a namespace it
+ * entered or made would change what this process is. */
+static int in_child(int (*call)(void)) {
         int status;
         pid_t pid = fork();
 
         if (pid == 0)
-                _exit(unshare(CLONE_NEWUSER) < 0 ? errno : 0);
+                _exit(call() < 0 ? errno : 0);
         if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
                 return -1;
         errno = WEXITSTATUS(status);
         return errno ? -1 : 0;
+}
+
+static int unshare_user(void) {
+        return unshare(CLONE_NEWUSER);
+}
+
+/* What the network namespace step does (nssrelay's netns.c): a mount
+ * namespace of its own, entering a network namespace (our own: as good a
+ * test of the right, and open to root without CAP_SYS_PTRACE), a new
+ * mount. */
+static int unshare_mount_ns(void) {
+        return unshare(CLONE_NEWNS);
+}
+
+static int setns_net(void) {
+        int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+
+        return fd < 0 ? -1 : setns(fd, CLONE_NEWNET);
+}
+
+static int fsopen_tmpfs(void) {
+        int fd = (int) syscall(SYS_fsopen, "tmpfs", 0);
+
+        if (fd >= 0)
+                close(fd);
+        return fd < 0 ? -1 : 0;
 }
 
 static int try_socket(int domain, int type, const struct sockaddr *sa, socklen_t len) {
@@ -353,7 +381,10 @@ static void confinement(char *out, size_t size, pid_t victim) {
         add(out, size, "unix=%s", outcome(try_socket(AF_UNIX, SOCK_STREAM, (struct sockaddr *) &un, sizeof(un))));
         add(out, size, "udp=%s", outcome(try_socket(AF_INET, SOCK_DGRAM, (struct sockaddr *) &udp, sizeof(udp))));
         add(out, size, "tcp=%s", outcome(try_socket(AF_INET, SOCK_STREAM, NULL, 0)));
-        add(out, size, "unshare=%s", outcome(try_unshare()));
+        add(out, size, "unshare=%s", outcome(in_child(unshare_user)));
+        add(out, size, "unshare_mount_ns=%s", outcome(in_child(unshare_mount_ns)));
+        add(out, size, "setns_net=%s", outcome(in_child(setns_net)));
+        add(out, size, "fsopen=%s", outcome(in_child(fsopen_tmpfs)));
         exec_caps(v, sizeof(v));
         add(out, size, "exec=%s", v);
 }
