@@ -79,6 +79,17 @@ static int own_netns_cookie(uint64_t *ret) {
         return socket_netns_cookie(s, ret);
 }
 
+/* Our own namespace's cookie as netns_prepare() found it; 0: not known
+ * ahead, ask each time. */
+static uint64_t own_cookie_ahead;
+
+void netns_prepare(void) {
+        uint64_t cookie;
+
+        if (own_netns_cookie(&cookie) == 0)
+                own_cookie_ahead = cookie;
+}
+
 /* Before 5.14: the same test through /proc, by the namespace files'
  * identity. */
 static int same_netns_by_proc(int netns_fd) {
@@ -565,7 +576,9 @@ int netns_enter_client(int fd, const struct peer *peer, const char *what) {
 
         /* The common case first, without /proc: a client in our namespace. */
         r = socket_netns_cookie(fd, &theirs);
-        if (r == 0)
+        if (r == 0 && own_cookie_ahead != 0)
+                ours = own_cookie_ahead;
+        else if (r == 0)
                 r = own_netns_cookie(&ours);
         cookies = r == 0;
         if (cookies && ours == theirs)

@@ -16,4 +16,10 @@
  * drops them afterwards. */
 int netns_enter_client(int fd, const struct peer *peer, const char *what);
 
+/* In a process whose forked workers serve the lookups (nssrelayd's
+ * template): learns the cookie of our own network namespace once, so
+ * that a worker, still in it when its lookup comes, need not ask again
+ * to tell a client in our namespace. */
+void netns_prepare(void);
+
 #endif

@@ -19,6 +19,7 @@
 #include "handoff.h"
 #include "log.h"
 #include "macro.h"
+#include "netns.h"
 #include "nss_setup.h"
 #include "transport.h"
 #include "watchdog.h"
@@ -269,11 +270,14 @@ int template_main(const struct template_options *t, const struct serve_options *
          * LD_BIND_NOW (nssrelayd sets it for us), their symbols are bound
          * here too, once. Nothing a module starts should inherit it. */
         if (!t->exec_workers) {
-                /* The system call filter, loaded once here before any
-                 * module's code runs, and the rest of confinement's
-                 * preparation: every worker inherits both. */
+                /* What every worker would otherwise do for itself, done
+                 * once: the system call filter (before any module's code
+                 * runs here) and the rest of confinement's preparation,
+                 * and the cookie of our network namespace. */
                 if (opts->confine)
                         (void) confine_template();
+                if (opts->netns == NETNS_CLIENT)
+                        netns_prepare();
                 nss_setup_disable_nscd_client();
         }
         (void) unsetenv("LD_BIND_NOW");
