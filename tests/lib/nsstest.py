@@ -63,10 +63,12 @@ TEST_MODULE_ENV = {"LD_LIBRARY_PATH": TEST_MODULE_DIR}
 # nssrelay instance then runs under memcheck, and Tap.done() adds one
 # check per Sandbox that fails on any error or leak in any instance.
 VALGRIND = os.environ.get("NSSRELAY_VALGRIND") or None
+# --vgdb=no: no gdbserver files in /tmp, where one left by a killed
+# instance of another uid with the same pid made start-up fail (EACCES).
 VALGRIND_OPTIONS = ["--tool=memcheck", "--leak-check=full",
                     "--show-leak-kinds=definite,indirect,possible",
                     "--errors-for-leak-kinds=definite,indirect,possible",
-                    "--error-exitcode=99"]
+                    "--error-exitcode=99", "--vgdb=no"]
 # Seconds an instance may lose to start-up; timing bounds add it. memcheck
 # starts in about half a second, and 500 of them at once need far longer.
 SLACK = 3.0 if VALGRIND else 0.0
