@@ -10,7 +10,6 @@
 #include <string.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -38,63 +37,25 @@ struct worker {
         bool busy; /* it took a connection */
 };
 
-/* What a template and the workers it forks share: how many workers wait
- * for a connection. The template adds one before each fork and takes one
- * off for a worker that ends without a connection; a worker takes one off
- * when it takes a connection, and unmaps the page before any NSS code
- * runs. The template trusts nothing in it: it counts from the workers'
- * notes and exits, as with executed workers, which share nothing. */
-struct pool_shared {
-        int waiting;
-};
-
-/* How a worker says that it took a connection. */
-struct note_channel {
-        int taken;                  /* its pid, always */
-        int wake;                   /* with 'shared': a byte when fewer than 'low' wait */
-        struct pool_shared *shared; /* NULL: the template reads 'taken' as notes come */
-        int low;
-};
-
 struct template {
         const struct template_options *t;
         const struct serve_options *opts;
         int taken[2];  /* workers write their pid to [1] when they take a connection */
-        int wake[2];   /* forked workers write a byte to [1] when few are left waiting */
         int signal_fd; /* SIGCHLD */
-        struct pool_shared *shared;
         struct worker *workers;
         size_t nworkers_max;
         unsigned idle, busy;
         bool fork_failed;
 };
 
-/* Says that we took a connection. A forked worker wakes the template
- * only when few others still wait: a wakeup for every lookup would put
- * the template on the CPU the lookup runs on, with its fork. */
-static void note_taken_by_me(const struct note_channel *nc, pid_t me) {
-        ssize_t _unused_ w = write(nc->taken, &me, sizeof(me)); /* atomic: less than PIPE_BUF */
-
-        if (nc->shared) {
-                int left = __atomic_sub_fetch(&nc->shared->waiting, 1, __ATOMIC_SEQ_CST);
-
-                (void) munmap(nc->shared, sizeof(*nc->shared));
-                if (left < nc->low)
-                        w = write(nc->wake, "", 1);
-                close(nc->wake);
-        }
-        close(nc->taken);
-}
-
-/* In a worker: takes one connection and serves it. 'nc' is how to
+/* In a worker: takes one connection and serves it. 'taken' is where to
  * report, 'close_fds' the template's own fds, which a forked worker must
  * not keep. Never returns. */
-static _noreturn_ void take_and_serve(const struct note_channel *nc, const int *close_fds, size_t n,
+static _noreturn_ void take_and_serve(int taken, const int *close_fds, size_t n,
                                       const struct serve_options *opts) {
         sigset_t none;
         int connection, token, r;
         uint64_t accept_usec;
-        pid_t me = getpid();
 
         sigemptyset(&none);
         (void) sigprocmask(SIG_SETMASK, &none, NULL);
@@ -118,7 +79,9 @@ static _noreturn_ void take_and_serve(const struct note_channel *nc, const int *
         /* For following workers by pid; the template's lines say how
          * each ended. */
         log_debug("worker: took a connection");
-        note_taken_by_me(nc, me);
+        pid_t me = getpid();
+        ssize_t _unused_ w = write(taken, &me, sizeof(me)); /* atomic: less than PIPE_BUF */
+        close(taken);
         close(HANDOFF_FD);
 
         /* The token stays open until we exit, however that happens: that
@@ -140,7 +103,7 @@ int pool_worker_main(const struct serve_options *opts) {
                 return 2;
         }
         (void) fcntl(TAKEN_FD, F_SETFD, FD_CLOEXEC);
-        take_and_serve(&(struct note_channel) { .taken = TAKEN_FD, .wake = -1 }, NULL, 0, opts);
+        take_and_serve(TAKEN_FD, NULL, 0, opts);
 }
 
 static struct worker *free_slot(struct template *tp) {
@@ -160,29 +123,16 @@ static struct worker *find_worker(struct template *tp, pid_t pid) {
 static int start_worker(struct template *tp, const char *self) {
         struct worker *w = free_slot(tp);
         pid_t pid;
-        int r;
 
         if (!w)
                 return -EBUSY;
-        if (tp->shared)
-                __atomic_add_fetch(&tp->shared->waiting, 1, __ATOMIC_SEQ_CST);
         pid = fork();
-        if (pid < 0) {
-                r = -errno;
-                if (tp->shared)
-                        __atomic_sub_fetch(&tp->shared->waiting, 1, __ATOMIC_SEQ_CST);
-                return r;
-        }
+        if (pid < 0)
+                return -errno;
         if (pid == 0) {
                 if (!tp->t->exec_workers) {
-                        const int mine[] = { tp->taken[0], tp->wake[0], tp->signal_fd };
-                        const struct note_channel nc = {
-                                .taken = tp->taken[1],
-                                .wake = tp->wake[1],
-                                .shared = tp->shared,
-                                .low = (int) (tp->t->spare + 1) / 2,
-                        };
-                        take_and_serve(&nc, mine, ELEMENTSOF(mine), tp->opts);
+                        const int mine[] = { tp->taken[0], tp->signal_fd };
+                        take_and_serve(tp->taken[1], mine, ELEMENTSOF(mine), tp->opts);
                 }
                 /* fd 3 is the channel already; the pipe goes to fd 4, and
                  * everything else of ours is close-on-exec. */
@@ -240,17 +190,10 @@ static void reap(struct template *tp) {
                 struct worker *w = find_worker(tp, pid);
                 if (!w)
                         continue;
-                /* A worker writes its note before anything else, so if
-                 * it took a connection, the note is there by now. */
-                if (!w->busy)
-                        note_taken(tp);
                 if (w->busy)
                         tp->busy--;
-                else {
+                else
                         tp->idle--;
-                        if (tp->shared)
-                                __atomic_sub_fetch(&tp->shared->waiting, 1, __ATOMIC_SEQ_CST);
-                }
                 *w = (struct worker) { 0 };
                 /* A worker's own crash and deadline lines say what it was
                  * doing; this line is for following workers by pid. */
@@ -280,16 +223,12 @@ static void template_done(struct template *tp) {
         free(tp->workers);
         closep(&tp->taken[0]);
         closep(&tp->taken[1]);
-        closep(&tp->wake[0]);
-        closep(&tp->wake[1]);
         closep(&tp->signal_fd);
-        if (tp->shared)
-                (void) munmap(tp->shared, sizeof(*tp->shared));
 }
 
 int template_main(const struct template_options *t, const struct serve_options *opts) {
         _cleanup_(template_done) struct template tp = {
-                .t = t, .opts = opts, .taken = { -1, -1 }, .wake = { -1, -1 }, .signal_fd = -1,
+                .t = t, .opts = opts, .taken = { -1, -1 }, .signal_fd = -1,
         };
         _cleanup_free_ char *self = NULL;
         bool draining = false;
@@ -317,15 +256,6 @@ int template_main(const struct template_options *t, const struct serve_options *
                 return 1;
         }
         (void) fcntl(tp.taken[0], F_SETFL, O_NONBLOCK);
-        if (!t->exec_workers) {
-                /* Without the shared count (or the pipe), every note
-                 * wakes us, as with executed workers. */
-                void *p = mmap(NULL, sizeof(*tp.shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-                if (p != MAP_FAILED && pipe2(tp.wake, O_CLOEXEC | O_NONBLOCK) == 0)
-                        tp.shared = p;
-                else if (p != MAP_FAILED)
-                        (void) munmap(p, sizeof(*tp.shared));
-        }
         sigemptyset(&chld);
         sigaddset(&chld, SIGCHLD);
         (void) sigprocmask(SIG_BLOCK, &chld, NULL);
@@ -360,7 +290,7 @@ int template_main(const struct template_options *t, const struct serve_options *
 
         for (;;) {
                 struct pollfd p[] = {
-                        { .fd = tp.shared ? tp.wake[0] : tp.taken[0], .events = POLLIN },
+                        { .fd = tp.taken[0], .events = POLLIN },
                         { .fd = tp.signal_fd, .events = POLLIN },
                         /* Only POLLHUP: the dispatcher closed its end. */
                         { .fd = draining ? -1 : HANDOFF_FD, .events = 0 },
@@ -371,13 +301,8 @@ int template_main(const struct template_options *t, const struct serve_options *
                         log_error("template: poll failed: %m");
                         return 1;
                 }
-                if (p[0].revents && tp.shared) {
-                        char drain[64];
-                        while (read(tp.wake[0], drain, sizeof(drain)) > 0)
-                                ;
-                }
-                /* Notes come without waking us now; read them first. */
-                note_taken(&tp);
+                if (p[0].revents)
+                        note_taken(&tp);
                 if (p[1].revents)
                         reap(&tp);
                 if (p[2].revents & (POLLHUP | POLLERR))
@@ -389,12 +314,8 @@ int template_main(const struct template_options *t, const struct serve_options *
                          * (the scheduler puts us where the waker is), a
                          * fork's time added to that lookup. So while at
                          * least half the spares still wait, the pool is
-                         * filled when a worker has exited, its lookup over:
-                         * forked workers wake us only when fewer wait
-                         * (note_taken_by_me()); executed workers' notes wake
-                         * us each time, and refill only then. */
-                        fill_pool(&tp, self,
-                                  p[1].revents || timeout >= 0 || tp.shared ? t->spare : (t->spare + 1) / 2);
+                         * filled when a worker has exited, its lookup over. */
+                        fill_pool(&tp, self, p[1].revents || timeout >= 0 ? t->spare : (t->spare + 1) / 2);
                         continue;
                 }
                 /* The dispatcher has gone (retired us, restarted, died).
