@@ -84,7 +84,7 @@ static int own_netns_cookie(uint64_t *ret) {
 static uint64_t own_cookie_ahead;
 
 void netns_prepare(void) {
-        uint64_t cookie;
+        uint64_t cookie = 0;
 
         if (own_netns_cookie(&cookie) == 0)
                 own_cookie_ahead = cookie;
