@@ -39,8 +39,8 @@
 
 struct rule {
         long nr;
-        enum syscall_verdict verdict;
-        bool step; /* the network namespace step needs it (netns.c) */
+        enum syscall_verdict verdict; /* SYSCALL_FILTER_WHOLE's */
+        enum syscall_verdict base;    /* SYSCALL_FILTER_BASE's */
 };
 
 /* What no lookup needs, so a module (or whoever took it over) cannot do
@@ -49,23 +49,23 @@ struct rule {
  * reboot, set the clocks, the host name or I/O privileges, enter or make
  * namespaces, or go around this filter through io_uring. Calls this
  * architecture lacks are left out by their missing __NR_ names. */
-#define DENY(name) { __NR_##name, SYSCALL_EPERM, false }
+#define DENY(name) { __NR_##name, SYSCALL_EPERM, SYSCALL_EPERM }
 /* Refused as well, but the step into the client's network namespace
  * (netns.c) makes these calls, after which the lookup holds no
- * capability that would let them succeed: SYSCALL_FILTER_BASE allows
- * them, setns only into a network namespace and unshare only without
- * new namespaces but a mount namespace (base_verdict()). */
-#define DENY_AFTER_STEP(name) { __NR_##name, SYSCALL_EPERM, true }
+ * capability that would let them succeed: SYSCALL_FILTER_BASE gives them
+ * 'base' (setns only into a network namespace, unshare only without new
+ * namespaces but a mount namespace, the mount calls allowed). */
+#define DENY_AFTER_STEP(name, base) { __NR_##name, SYSCALL_EPERM, base }
 static const struct rule rules[] = {
 /* the mount family */
 #ifdef __NR_mount
-        DENY_AFTER_STEP(mount),
+        DENY_AFTER_STEP(mount, SYSCALL_ALLOW),
 #endif
 #ifdef __NR_umount
         DENY(umount),
 #endif
 #ifdef __NR_umount2
-        DENY_AFTER_STEP(umount2),
+        DENY_AFTER_STEP(umount2, SYSCALL_ALLOW),
 #endif
 #ifdef __NR_pivot_root
         DENY(pivot_root),
@@ -74,27 +74,27 @@ static const struct rule rules[] = {
         DENY(chroot),
 #endif
 #ifdef __NR_open_tree
-        DENY_AFTER_STEP(open_tree),
+        DENY_AFTER_STEP(open_tree, SYSCALL_ALLOW),
 #endif
 #ifdef __NR_move_mount
-        DENY_AFTER_STEP(move_mount),
+        DENY_AFTER_STEP(move_mount, SYSCALL_ALLOW),
 #endif
 #ifdef __NR_fsopen
-        DENY_AFTER_STEP(fsopen),
+        DENY_AFTER_STEP(fsopen, SYSCALL_ALLOW),
 #endif
 #ifdef __NR_fsconfig
-        DENY_AFTER_STEP(fsconfig),
+        DENY_AFTER_STEP(fsconfig, SYSCALL_ALLOW),
 #endif
 #ifdef __NR_fsmount
-        DENY_AFTER_STEP(fsmount),
+        DENY_AFTER_STEP(fsmount, SYSCALL_ALLOW),
 #endif
 #ifdef __NR_fspick
         DENY(fspick),
 #endif
 #ifdef __NR_mount_setattr
-        DENY_AFTER_STEP(mount_setattr),
+        DENY_AFTER_STEP(mount_setattr, SYSCALL_ALLOW),
 #endif
-        { 467, SYSCALL_EPERM, false }, /* open_tree_attr (Linux 6.15), the same on every architecture */
+        { 467, SYSCALL_EPERM, SYSCALL_EPERM }, /* open_tree_attr (Linux 6.15), the same on every architecture */
 /* other processes */
 #ifdef __NR_ptrace
         DENY(ptrace), /* taken out again for the sanitizers, see below */
@@ -217,16 +217,16 @@ static const struct rule rules[] = {
 #endif
 /* namespaces: entering the client's network namespace is done by now */
 #ifdef __NR_unshare
-        DENY_AFTER_STEP(unshare),
+        DENY_AFTER_STEP(unshare, SYSCALL_UNSHARE),
 #endif
 #ifdef __NR_setns
-        DENY_AFTER_STEP(setns),
+        DENY_AFTER_STEP(setns, SYSCALL_SETNS),
 #endif
 #ifdef __NR_clone
-        { __NR_clone, SYSCALL_CLONE, false },
+        { __NR_clone, SYSCALL_CLONE, SYSCALL_CLONE },
 #endif
 #ifdef __NR_clone3
-        { __NR_clone3, SYSCALL_ENOSYS, false },
+        { __NR_clone3, SYSCALL_ENOSYS, SYSCALL_ENOSYS },
 #endif
 /* io_uring runs operations that no seccomp filter sees */
 #ifdef __NR_io_uring_setup
@@ -244,20 +244,6 @@ uint32_t syscall_filter_arch(void) {
         return NATIVE_ARCH;
 }
 
-/* What SYSCALL_FILTER_BASE does with a call the step makes. */
-static enum syscall_verdict base_verdict(long nr) {
-#ifdef __NR_setns
-        if (nr == __NR_setns)
-                return SYSCALL_SETNS;
-#endif
-#ifdef __NR_unshare
-        if (nr == __NR_unshare)
-                return SYSCALL_UNSHARE;
-#endif
-        (void) nr;
-        return SYSCALL_ALLOW;
-}
-
 enum syscall_verdict syscall_filter_verdict(long nr, enum syscall_filter_part part, bool allow_ptrace) {
 #ifdef FOREIGN_NR_MIN
         if (nr >= (long) FOREIGN_NR_MIN)
@@ -269,7 +255,7 @@ enum syscall_verdict syscall_filter_verdict(long nr, enum syscall_filter_part pa
 #endif
         for (size_t i = 0; i < ELEMENTSOF(rules); i++)
                 if (rules[i].nr == nr)
-                        return part == SYSCALL_FILTER_BASE && rules[i].step ? base_verdict(nr) : rules[i].verdict;
+                        return part == SYSCALL_FILTER_BASE ? rules[i].base : rules[i].verdict;
         return SYSCALL_ALLOW;
 }
 
@@ -351,7 +337,7 @@ int syscall_filter_build(struct sock_filter *out, size_t cap, enum syscall_filte
                 enum syscall_verdict v = syscall_filter_verdict(rules[i].nr, part, allow_ptrace);
 
                 if (v != SYSCALL_ALLOW)
-                        sorted[n_sorted++] = (struct rule) { rules[i].nr, v, rules[i].step };
+                        sorted[n_sorted++] = (struct rule) { rules[i].nr, v, v };
         }
         qsort(sorted, n_sorted, sizeof(sorted[0]), compare_rules);
 

@@ -115,7 +115,9 @@ static bool create_timer(struct timer *t, int signo) {
 static void set_timer(struct timer *t, int signo, long ms) {
         struct itimerspec its = { 0 };
 
-        if (ms < 0 ? !t->created : !create_timer(t, signo))
+        if (ms < 0 && !t->created)
+                return; /* nothing to disarm */
+        if (ms >= 0 && !create_timer(t, signo))
                 return;
         /* One nanosecond more, so an expired deadline (0 ms) still fires. */
         if (ms >= 0)
