@@ -21,6 +21,7 @@
 #include "macro.h"
 #include "netns.h"
 #include "nss_setup.h"
+#include "prefault.h"
 #include "transport.h"
 #include "watchdog.h"
 
@@ -69,7 +70,9 @@ static _noreturn_ void take_and_serve(int taken, const int *close_fds, size_t n,
                 (void) confine_prepare();
         watchdog_prepare();
 
+        prefault_arm();
         r = handoff_receive_connection(HANDOFF_FD, &connection, &token, &accept_usec);
+        prefault_disarm();
         if (r == 0)
                 _exit(0); /* the dispatcher retired this template: nothing left to take */
         if (r < 0) {

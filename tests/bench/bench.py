@@ -27,9 +27,11 @@ NETWORK NAMESPACES), GETPWBYNAME from there as a control (no namespace
 step), and --netns=server.
 The last table (alone with BENCH_ONLY=modes) compares the two ways to
 run: nssrelay per connection, nssrelayd with forked and with exec'd
-workers, and Debian's glibc nscd with its cache on (what a user would
-pick instead), from 1 to 32 clients, with the service's CPU time per
-lookup from a cgroup of its own.
+workers, Debian's glibc nscd with its cache on (what a user would pick
+instead), and the fork floor (tests/bench/floor.c built with FORK_FLOOR:
+accept, fork, the floor's lookup, exit; the ceiling of any server that
+runs each lookup in a new process), from 1 to 32 clients, with the
+service's CPU time per lookup from a cgroup of its own.
 Figures are printed, not asserted; the target lines say whether
 nssrelay's throughput is at least 0.85 x the floor's, whether
 confinement costs at most 0.2 ms per lookup, and whether nssrelayd
@@ -299,13 +301,15 @@ class CpuAccount:
 
 
 MODE_CLIENTS = (1, 2, 8, 32)
+FORK_FLOOR = "fork floor (bench only)"
 PACED_RATE = 200
 
 
 def run_modes(results):
     """The two ways to run, and what a user would pick instead: nssrelay
     per connection (as nssrelay.socket runs it), nssrelayd with forked
-    and with exec'd workers, and Debian's glibc nscd with its cache on.
+    and with exec'd workers, Debian's glibc nscd with its cache on, and the
+    fork floor.
     Lookups/s, p50, p99 and the service's CPU per lookup, in interleaved
     rounds; then p50 at a paced 200 lookups/s."""
     from refnscd import RefNscd
@@ -319,6 +323,9 @@ def run_modes(results):
                                ("nssrelayd, exec'd workers", "exec")):
             sb = Sandbox(server_etc=FIXTURE, log=None, launcher=launcher, server_sees_socket=False).start()
             services.append((name, sb, CpuAccount(sb.server.pid, launcher)))
+        sb = Sandbox(server_etc=FIXTURE, log=None, program=[os.path.join(BENCH, "floor_fork")],
+                     launcher="listen", server_sees_socket=False).start()
+        services.append((FORK_FLOOR, sb, CpuAccount(sb.server.pid, "floor_fork")))
         ref = RefNscd(FIXTURE).start()
         services.append(("glibc nscd (caching)", ref, CpuAccount(ref.proc.pid, "nscd")))
         for _, sb, _ in services:
@@ -358,6 +365,9 @@ def run_modes(results):
             label, fork / acc, "met" if fork >= 3 * acc else "NOT MET"))
         print("target: nssrelayd >= 0.25 x glibc's caching nscd (%s, 2 clients): %.2f x, %s" % (
             label, fork / nscd, "met" if fork >= 0.25 * nscd else "NOT MET"))
+        floor = results[(title, FORK_FLOOR, label, 2)]["lookups_per_s"]
+        print("  a fork per lookup at its least (the fork floor, %s, 2 clients): %.2f x glibc's nscd; "
+              "nssrelayd %.2f x the fork floor" % (label, floor / nscd, fork / floor))
 
 
 def main():

@@ -5,7 +5,15 @@
  * the reply with one writev and exits; anything else it just closes. No
  * deadlines, no checks, libc only: nssrelay's cost is measured against
  * this, under systemd-socket-activate (make bench) and under systemd
- * (make bench-systemd). */
+ * (make bench-systemd).
+ *
+ * Built with FORK_FLOOR, it is the least a server that keeps nssrelayd's
+ * promise can cost: a new process for each lookup. It takes the listening
+ * socket systemd passes (fd 3, Accept=no), accepts, and forks a child that
+ * answers that one connection as above and exits; children are reaped by
+ * the kernel (SIGCHLD ignored). Nothing is forked ahead, so its p50 holds a
+ * fork; its lookups/s and CPU per lookup are the ceiling of any server that
+ * forks per lookup on the machine it runs on. */
 #include <dlfcn.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -13,6 +21,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -96,17 +105,10 @@ static int reply_addrinfo(int fd, const char *key) {
         return r;
 }
 
-int main(void) {
+static int serve(int fd) {
         int32_t req[3];
         char key[1025];
-        int fd = getenv("LISTEN_FDS") ? 3 : 0;
 
-#ifdef WITH_LIBSYSTEMD
-        /* Only to make the dynamic linker load libsystemd, as a program
-         * that used it would. */
-        if (sd_listen_fds(0) < 0)
-                return 1;
-#endif
         if (read(fd, req, sizeof(req)) != sizeof(req) || req[2] < 1 || req[2] > 1024 ||
             read(fd, key, (size_t) req[2]) != req[2])
                 return 1;
@@ -116,3 +118,36 @@ int main(void) {
         disable_nscd_client();
         return req[1] == GETAI ? reply_addrinfo(fd, key) : reply_passwd(fd, key);
 }
+
+#ifdef FORK_FLOOR
+int main(void) {
+        if (!getenv("LISTEN_FDS") || signal(SIGCHLD, SIG_IGN) == SIG_ERR)
+                return 1;
+        for (;;) {
+                int fd = accept4(3, NULL, NULL, SOCK_CLOEXEC);
+
+                if (fd < 0)
+                        continue;
+                if (fork() == 0) {
+                        int r;
+
+                        close(3);
+                        r = serve(fd);
+                        /* EOF now, as nssrelay gives it, not at the exit. */
+                        shutdown(fd, SHUT_RDWR);
+                        _exit(r);
+                }
+                close(fd);
+        }
+}
+#else
+int main(void) {
+#ifdef WITH_LIBSYSTEMD
+        /* Only to make the dynamic linker load libsystemd, as a program
+         * that used it would. */
+        if (sd_listen_fds(0) < 0)
+                return 1;
+#endif
+        return serve(getenv("LISTEN_FDS") ? 3 : 0);
+}
+#endif

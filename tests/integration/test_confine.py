@@ -137,6 +137,11 @@ try:
         check_allowed(rep, EVERYDAY, "root client")
         tap.eq(isinstance(rep, dict) and rep.get("exec"), EXEC_NOTHING,
                "root client: a program the module executes as root regains no capability")
+        # A forked worker maps its pages in on a SIGWINCH timer while it
+        # waits (nssrelayd(8), HOW IT WORKS): modules get neither that
+        # handler nor the timer. (Per connection, the same holds trivially.)
+        tap.ok(isinstance(rep, dict) and rep.get("sigwinch") == "default" and rep.get("winch_timers") == "0",
+               "root client: the lookup starts with SIGWINCH's default action and no timer signalling it", rep)
 
         # nslcd's rule: the password hash for uid 0 only.
         for user, label in ((NOBODY, "uid 65534"), (None, "root")):

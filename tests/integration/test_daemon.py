@@ -321,9 +321,40 @@ def load(launcher):
                "%s: nssrelayd logs the GETFDPW it closed as a worker would" % what, lines)
 
 
+def rollup(pid):
+    """Rss and Private_Dirty of a process, in KiB."""
+    with open("/proc/%d/smaps_rollup" % pid) as f:
+        fields = dict(l.split(":", 1) for l in f.read().splitlines()[1:])
+    return int(fields["Rss"].split()[0]), int(fields["Private_Dirty"].split()[0])
+
+
+def prefault():
+    """A forked worker that has waited PREFAULT_AFTER_MS (10 ms) maps in
+    the template's pages, and copies only the writable pages the template
+    had touched; its lookups are answered as before."""
+    with Sandbox(launcher="fork", log="warning", name="prefault") as sb:
+        template = sb.template_pid()
+        wait_until(lambda: len(sb.standing_processes()[1:]) >= 4, 5)
+        time.sleep(0.2 + SLACK)  # PREFAULT_AFTER_MS is 10
+        t_rss, t_dirty = rollup(template)
+        workers = {pid: rollup(pid) for pid in sb.standing_processes()[1:]}
+        # Without it a waiting worker maps a third of the template's pages
+        # (604 KiB of 1,808 measured); with it, all of them. Its own
+        # copies: 148 KiB against 32 KiB without, and the template's 140.
+        tap.ok(workers and all(rss >= 0.8 * t_rss for rss, _ in workers.values()),
+               "a waiting forked worker has the template's pages mapped (template %d KiB; workers %s)" % (
+                   t_rss, sorted(rss for rss, _ in workers.values())))
+        tap.ok(workers and all(dirty <= t_dirty + 512 for _, dirty in workers.values()),
+               "and copies at most 512 KiB more than the template has written (template %d KiB; "
+               "workers %s)" % (t_dirty, sorted(d for _, d in workers.values())))
+        tap.eq(gecos(sb.request(GETPWBYNAME, "root")), "root", "a worker that mapped its pages in answers")
+
+
 for launcher in ("fork", "exec"):
     freshness(launcher)
     limits(launcher)
     load(launcher)
+if not nsstest.VALGRIND:
+    prefault()
 
 tap.done()

@@ -227,7 +227,9 @@ class Sandbox:
         with nssrelayd, it runs the dispatcher (and so everything). name:
         how valgrind results name this sandbox. launcher: "accept", "fork"
         or "exec" (default: NSSRELAY_LAUNCHER, or "accept" when a program
-        is given: nssrelayd's workers must be nssrelay). daemon_args: more
+        is given: nssrelayd's workers must be nssrelay), or "listen": the
+        program itself takes the listening socket (the benchmark's fork
+        floor). daemon_args: more
         options for nssrelayd. writable_etc: /etc is writable (into a
         tmpfs) in the server's and the reference's views, as on a real
         system."""
@@ -270,7 +272,7 @@ class Sandbox:
             server_env = dict(server_env, LD_LIBRARY_PATH=modules)
         self.nsenv_flags = ["--writable-etc"] if writable_etc else []
         self.name = name or os.path.basename(sys.argv[0])
-        if self.launcher != "accept":
+        if self.launcher in ("fork", "exec"):
             # nssrelayd starts the worker binary itself, as a template.
             self.program = [getattr(self, "daemon", NSSRELAYD), "--worker=" + self.program[0]]
             if self.launcher == "exec":
@@ -337,7 +339,7 @@ class Sandbox:
             raise RuntimeError("server did not start: " + self.log_text())
         # systemd-socket-activate creates the socket 0644; nscd's is 0666.
         os.chmod(self.socket_path, 0o666)
-        if self.launcher != "accept":
+        if self.launcher in ("fork", "exec"):
             # Without --accept, the launcher execs nssrelayd at the first
             # connection. Make that now, with a GETFDPW, which nssrelayd
             # closes once its template is ready (it accepts only then):

@@ -274,6 +274,26 @@ static int unshare_user(void) {
  * namespace of its own, entering a network namespace (our own: as good a
  * test of the right, and open to root without CAP_SYS_PTRACE), a new
  * mount. */
+/* POSIX timers of this process that deliver 'sig' (/proc/self/timers), or
+ * -1 if that cannot be read. */
+static int count_timers(int sig) {
+        char text[4096], want[32];
+        int fd = open("/proc/self/timers", O_RDONLY | O_CLOEXEC), n = 0;
+        ssize_t len;
+
+        if (fd < 0)
+                return -1;
+        len = read(fd, text, sizeof(text) - 1);
+        close(fd);
+        if (len < 0)
+                return -1;
+        text[len] = '\0';
+        snprintf(want, sizeof(want), "signal: %d/", sig);
+        for (const char *p = text; (p = strstr(p, want)); p++)
+                n++;
+        return n;
+}
+
 static int unshare_mount_ns(void) {
         return unshare(CLONE_NEWNS);
 }
@@ -387,6 +407,13 @@ static void confinement(char *out, size_t size, pid_t victim) {
         add(out, size, "fsopen=%s", outcome(in_child(fsopen_tmpfs)));
         exec_caps(v, sizeof(v));
         add(out, size, "exec=%s", v);
+        /* What the lookup inherits of SIGWINCH: its action, and POSIX
+         * timers that signal it (a forked worker uses both while it waits). */
+        struct sigaction winch;
+        add(out, size, "sigwinch=%s", sigaction(SIGWINCH, NULL, &winch) < 0 ? "?" :
+                                      winch.sa_handler == SIG_DFL ? "default" :
+                                      winch.sa_handler == SIG_IGN ? "ignored" : "caught");
+        add(out, size, "winch_timers=%d", count_timers(SIGWINCH));
 }
 
 static enum nss_status fill_passwd(const char *name, struct passwd *pw, char *buf, size_t len,

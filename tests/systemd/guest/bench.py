@@ -241,6 +241,17 @@ def measure(clients, per_client, daemon=False, paced=None):
     return len(latencies) / elapsed, latencies, (cpu() - cpu0) / len(latencies)
 
 
+def loadgen_paced(requests, rate):
+    """The p50 in seconds of `requests` GETPWBYNAME "root" lookups paced
+    to `rate` a second by the C load generator of make bench (the paced
+    target's figure: the Python client adds 0.1 to 0.15 ms of its own)."""
+    r = run(GUESTDIR + "/loadgen", "/run/nscd/socket", "0", "root", "1", str(requests), str(rate))
+    m = re.search(r"p50_us=([\d.]+)", r.stdout)
+    if r.returncode != 0 or not m or " failed=0" not in r.stdout:
+        sys.exit("bench-systemd: the load generator failed: %r" % r.stdout)
+    return float(m.group(1)) / 1e6
+
+
 def everyday(rounds=100):
     """Seconds for `id root; ls -l /etc`, `rounds` times, each a fresh
     process as at a shell."""
@@ -306,6 +317,7 @@ def bench_modes():
     counts = (1, 2, 8)
     results = {m: {c: ([], [], []) for c in counts} for m in ("accept", "daemon")}
     paced = {"accept": [], "daemon": []}
+    paced_c = {"accept": [], "daemon": []}
     for _ in range(ROUNDS):
         for mode in ("accept", "daemon"):
             use_daemon(mode == "daemon")
@@ -316,8 +328,10 @@ def bench_modes():
                 results[mode][c][1].extend(latencies)
                 results[mode][c][2].append(cpu)
             paced[mode].extend(measure(1, 100, daemon=mode == "daemon", paced=100)[1])
+            paced_c[mode].append(loadgen_paced(100, 100))
     print("%-34s" % "mode" + "".join(" %11s %7s" % ("%d client%s/s" % (c, "s" if c > 1 else ""), "p50 ms")
-                                     for c in counts) + " %8s %12s" % ("CPU ms", "paced p50 ms"))
+                                     for c in counts) + " %8s %12s %12s" % ("CPU ms", "paced p50 ms",
+                                                                              "(Python) ms"))
     summary = {}
     for mode, label in (("accept", "nssrelay.socket (Accept=yes)"), ("daemon", "nssrelayd")):
         line = "%-34s" % label
@@ -328,8 +342,9 @@ def bench_modes():
             cpus.extend(cpu)
             summary[(mode, c)] = percentile(rates, 0.5)
         summary[(mode, "cpu")] = percentile(cpus, 0.5)
-        summary[(mode, "paced")] = percentile(paced[mode], 0.5)
-        print(line + " %8.2f %12.2f" % (summary[(mode, "cpu")] * 1000, summary[(mode, "paced")] * 1000))
+        summary[(mode, "paced")] = percentile(paced_c[mode], 0.5)
+        print(line + " %8.2f %12.2f %12.2f" % (summary[(mode, "cpu")] * 1000, summary[(mode, "paced")] * 1000,
+                                               percentile(paced[mode], 0.5) * 1000))
     ratio = summary[("daemon", 2)] / summary[("accept", 2)]
     print("target: nssrelayd >= 10 x Accept=yes with 2 clients: %.1f x, %s" % (ratio, "met" if ratio >= 10 else "NOT MET"))
     print("target: nssrelayd p50 at a paced 100/s <= 0.5 ms: %.2f ms, %s" % (
