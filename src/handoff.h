@@ -18,6 +18,15 @@
  * worker it starts. */
 #define HANDOFF_FD 3
 
+/* The template's end of a pipe on which the dispatcher tells it how many
+ * of the connections it sent are not over yet (a uint32_t each time; each
+ * has a worker or needs one), but only while that is at least half of
+ * --spare: then the template may run short of idle workers and forks more
+ * at once. Below that nothing is sent, so a quiet host's lookups wake no
+ * template while they run: it forks their replacements when they exit.
+ * In the template only. */
+#define HANDOFF_CONTROL_FD 4
+
 enum handoff_kind {
         HANDOFF_CONNECTION = 1, /* dispatcher to template: a connection and its token */
         HANDOFF_READY,          /* template to dispatcher: it can take connections */

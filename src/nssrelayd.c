@@ -85,6 +85,8 @@ static struct {
 struct template_proc {
         pid_t pid;
         int channel;
+        int control; /* HANDOFF_CONTROL_FD's other end */
+        unsigned in_flight; /* slots in SLOT_WORKER with this template's workers */
         int64_t started_ns; /* CLOCK_REALTIME, for freshness */
 };
 
@@ -100,6 +102,7 @@ struct slot {
         bool watched; /* SLOT_HEADER: fd is in the epoll set, waiting for the header */
         uid_t uid;
         pid_t pid;
+        pid_t template; /* SLOT_WORKER: the template whose worker has it */
         uint64_t accept_usec;
         uint64_t deadline_usec;
 };
@@ -174,12 +177,18 @@ static void update_listening(void) {
 /* --- templates ------------------------------------------------------------ */
 
 static int start_template(void) {
-        struct template_proc t = { .channel = -1 };
+        struct template_proc t = { .channel = -1, .control = -1 };
         char spare[32], max[32];
-        int sv[2];
+        int sv[2], control[2];
 
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
                 return -errno;
+        if (pipe2(control, O_CLOEXEC | O_NONBLOCK) < 0) {
+                int r = -errno;
+                close(sv[0]);
+                close(sv[1]);
+                return r;
+        }
         snprintf(spare, sizeof(spare), "--spare=%u", cfg.spare);
         snprintf(max, sizeof(max), "--max-workers=%u", cfg.max_workers);
         t.started_ns = realtime_ns();
@@ -188,6 +197,8 @@ static int start_template(void) {
                 int r = -errno;
                 close(sv[0]);
                 close(sv[1]);
+                close(control[0]);
+                close(control[1]);
                 return r;
         }
         if (t.pid == 0) {
@@ -207,17 +218,28 @@ static int start_template(void) {
                  * in the template. The template unsets it again. */
                 if (!cfg.exec_per_lookup)
                         (void) setenv("LD_BIND_NOW", "1", 1);
-                /* dup2() leaves close-on-exec off on fd 3. */
-                if (sv[1] == HANDOFF_FD ? fcntl(HANDOFF_FD, F_SETFD, 0) < 0 : dup2(sv[1], HANDOFF_FD) < 0)
+                /* dup2() leaves close-on-exec off on fds 3 and 4. The
+                 * control pipe's end goes out of the way of fd 3 first. */
+                int ctl = control[0] == HANDOFF_FD ? fcntl(control[0], F_DUPFD_CLOEXEC, HANDOFF_CONTROL_FD + 1)
+                                                   : control[0];
+                if (ctl < 0 ||
+                    (sv[1] == HANDOFF_FD ? fcntl(HANDOFF_FD, F_SETFD, 0) < 0 : dup2(sv[1], HANDOFF_FD) < 0) ||
+                    (ctl == HANDOFF_CONTROL_FD ? fcntl(ctl, F_SETFD, 0) < 0
+                                               : dup2(ctl, HANDOFF_CONTROL_FD) < 0))
                         _exit(1);
+                /* Blocking on the template's side. */
+                (void) fcntl(HANDOFF_CONTROL_FD, F_SETFL, 0);
                 execv(cfg.worker, argv);
                 log_error("cannot execute the worker %s: %m", cfg.worker);
                 _exit(EXIT_USAGE);
         }
         close(sv[1]);
+        close(control[0]);
         t.channel = sv[0];
+        t.control = control[1];
         if (epoll_set(EPOLL_CTL_ADD, t.channel, EPOLLIN, EV_PENDING) < 0) {
                 close(t.channel);
+                close(t.control);
                 (void) kill(t.pid, SIGKILL);
                 return -errno;
         }
@@ -239,7 +261,9 @@ static void retire(struct template_proc *t) {
                         ;
                 close(t->channel);
         }
-        *t = (struct template_proc) { .channel = -1 };
+        if (t->control >= 0)
+                close(t->control);
+        *t = (struct template_proc) { .channel = -1, .control = -1 };
 }
 
 static void schedule_template_start(uint64_t when) {
@@ -260,7 +284,7 @@ static void promote_pending(void) {
         if (d.current.pid > 0)
                 retire(&d.current);
         d.current = d.pending;
-        d.pending = (struct template_proc) { .channel = -1 };
+        d.pending = (struct template_proc) { .channel = -1, .control = -1 };
         (void) epoll_set(EPOLL_CTL_MOD, d.current.channel, EPOLLIN, EV_CURRENT);
         d.channel_watched = false;
         send_queued();
@@ -378,6 +402,9 @@ static unsigned count_uid(uid_t uid) {
 static void release(unsigned i) {
         struct slot *s = &d.slots[i];
 
+        if (s->state == SLOT_WORKER && s->template == d.current.pid && d.current.in_flight > 0)
+                d.current.in_flight--;
+
         if (s->state != SLOT_HEADER || s->watched)
                 (void) epoll_ctl(d.epoll_fd, EPOLL_CTL_DEL, s->fd, NULL);
         if (s->state == SLOT_HEADER)
@@ -413,6 +440,17 @@ static void drop(unsigned i, int error) {
         d.inflight--;
 }
 
+/* HANDOFF_CONTROL_FD: the lookups in flight, once at least half of
+ * --spare. Never blocks; a full pipe means the template has not read the
+ * last counts yet, and it reads the newest. */
+static void tell_template(void) {
+        uint32_t n = d.current.in_flight;
+
+        if (d.current.control < 0 || n < (cfg.spare + 1) / 2)
+                return;
+        ssize_t _unused_ w = write(d.current.control, &n, sizeof(n));
+}
+
 /* Sends the connection of slot i to the template; the slot then holds the
  * worker's token. -EAGAIN when the channel is full or there is no
  * template; the connection is still the slot's then. */
@@ -443,6 +481,9 @@ static int send_to_template(unsigned i) {
         s->state = SLOT_WORKER;
         s->deadline_usec = s->accept_usec + FORGET_USEC;
         note_deadline(s->deadline_usec);
+        s->template = d.current.pid;
+        d.current.in_flight++;
+        tell_template();
         return 0;
 }
 

@@ -25,35 +25,34 @@
 #include "transport.h"
 #include "watchdog.h"
 
-/* An exec'd worker's end of the pipe on which workers say that they took
- * a connection. */
-#define TAKEN_FD 4
-
 /* A fork that failed (EAGAIN under a process limit) is tried again this
  * much later. */
 #define FORK_RETRY_MS 100
 
 struct worker {
         pid_t pid; /* 0: a free slot */
-        bool busy; /* it took a connection */
 };
 
+/* Which workers are busy the template does not know: a worker that takes
+ * a connection tells nobody (waking us beside every lookup would take CPU
+ * from it). The dispatcher says how many lookups are in flight when that
+ * may leave us short (HANDOFF_CONTROL_FD), and each exit is one lookup
+ * over. */
 struct template {
         const struct template_options *t;
         const struct serve_options *opts;
-        int taken[2];  /* workers write their pid to [1] when they take a connection */
         int signal_fd; /* SIGCHLD */
         struct worker *workers;
         size_t nworkers_max;
-        unsigned idle, busy;
+        unsigned alive; /* workers started and not yet reaped */
+        unsigned busy;  /* lookups in flight, as far as we know: each has or needs a worker */
         bool fork_failed;
 };
 
-/* In a worker: takes one connection and serves it. 'taken' is where to
- * report, 'close_fds' the template's own fds, which a forked worker must
- * not keep. Never returns. */
-static _noreturn_ void take_and_serve(int taken, const int *close_fds, size_t n,
-                                      const struct serve_options *opts) {
+/* In a worker: takes one connection and serves it. 'close_fds' are the
+ * template's own fds, which a forked worker must not keep. Never
+ * returns. */
+static _noreturn_ void take_and_serve(const int *close_fds, size_t n, const struct serve_options *opts) {
         sigset_t none;
         int connection, token, r;
         uint64_t accept_usec;
@@ -82,9 +81,6 @@ static _noreturn_ void take_and_serve(int taken, const int *close_fds, size_t n,
         /* For following workers by pid; the template's lines say how
          * each ended. */
         log_debug("worker: took a connection");
-        pid_t me = getpid();
-        ssize_t _unused_ w = write(taken, &me, sizeof(me)); /* atomic: less than PIPE_BUF */
-        close(taken);
         close(HANDOFF_FD);
 
         /* The token stays open until we exit, however that happens: that
@@ -99,14 +95,12 @@ int pool_worker_main(const struct serve_options *opts) {
         int type = 0;
         socklen_t len = sizeof(type);
 
-        if (getsockopt(HANDOFF_FD, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_SEQPACKET ||
-            fcntl(TAKEN_FD, F_GETFD) < 0) {
+        if (getsockopt(HANDOFF_FD, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_SEQPACKET) {
                 fprintf(stderr, "nssrelay: --pool-worker is started by nssrelay --template=exec "
-                                "(fd 3 and 4), not by hand\n");
+                                "(fd 3), not by hand\n");
                 return 2;
         }
-        (void) fcntl(TAKEN_FD, F_SETFD, FD_CLOEXEC);
-        take_and_serve(TAKEN_FD, NULL, 0, opts);
+        take_and_serve(NULL, 0, opts);
 }
 
 static struct worker *free_slot(struct template *tp) {
@@ -134,15 +128,15 @@ static int start_worker(struct template *tp, const char *self) {
                 return -errno;
         if (pid == 0) {
                 if (!tp->t->exec_workers) {
-                        const int mine[] = { tp->taken[0], tp->signal_fd };
-                        take_and_serve(tp->taken[1], mine, ELEMENTSOF(mine), tp->opts);
+                        const int mine[] = { HANDOFF_CONTROL_FD, tp->signal_fd };
+                        take_and_serve(mine, ELEMENTSOF(mine), tp->opts);
                 }
-                /* fd 3 is the channel already; the pipe goes to fd 4, and
-                 * everything else of ours is close-on-exec. */
+                /* fd 3 is the channel already; everything else of ours is
+                 * close-on-exec. */
                 sigset_t none;
                 sigemptyset(&none);
                 (void) sigprocmask(SIG_SETMASK, &none, NULL);
-                if (!self || dup2(tp->taken[1], TAKEN_FD) < 0)
+                if (!self)
                         _exit(1);
                 char *const argv[] = { (char *) "nssrelay", (char *) "--pool-worker", NULL };
                 execv(self, argv);
@@ -150,14 +144,14 @@ static int start_worker(struct template *tp, const char *self) {
                 _exit(1);
         }
         *w = (struct worker) { .pid = pid };
-        tp->idle++;
+        tp->alive++;
         return 0;
 }
 
-/* Keeps 'spare' workers waiting, within the bound. */
+/* Keeps 'want_idle' workers waiting, within the bound. */
 static void fill_pool(struct template *tp, const char *self, unsigned want_idle) {
         tp->fork_failed = false;
-        while (tp->idle < want_idle && tp->idle + tp->busy < tp->nworkers_max) {
+        while (tp->alive < tp->busy + want_idle && tp->alive < tp->nworkers_max) {
                 int r = start_worker(tp, self);
                 if (r < 0) {
                         log_warning("template: cannot start a worker: %s", strerror(-r));
@@ -167,19 +161,21 @@ static void fill_pool(struct template *tp, const char *self, unsigned want_idle)
         }
 }
 
-static void note_taken(struct template *tp) {
-        pid_t pids[64];
+/* Bytes still queued for our workers on the channel. */
+static int queued(void) {
+        int n = 0;
+
+        return ioctl(HANDOFF_FD, SIOCINQ, &n) < 0 ? 0 : n;
+}
+
+/* The dispatcher's newest count of lookups in flight. Each has a worker,
+ * or needs one: those still queued on the channel take idle ones. */
+static void read_in_flight(struct template *tp) {
+        uint32_t counts[64];
         ssize_t n;
 
-        while ((n = read(tp->taken[0], pids, sizeof(pids))) > 0)
-                for (size_t i = 0; i < (size_t) n / sizeof(pid_t); i++) {
-                        struct worker *w = find_worker(tp, pids[i]);
-                        if (w && !w->busy) {
-                                w->busy = true;
-                                tp->idle--;
-                                tp->busy++;
-                        }
-                }
+        while ((n = read(HANDOFF_CONTROL_FD, counts, sizeof(counts))) >= (ssize_t) sizeof(uint32_t))
+                tp->busy = counts[(size_t) n / sizeof(uint32_t) - 1];
 }
 
 static void reap(struct template *tp) {
@@ -193,10 +189,10 @@ static void reap(struct template *tp) {
                 struct worker *w = find_worker(tp, pid);
                 if (!w)
                         continue;
-                if (w->busy)
+                /* Workers exit when their lookup is over. */
+                tp->alive--;
+                if (tp->busy > 0)
                         tp->busy--;
-                else
-                        tp->idle--;
                 *w = (struct worker) { 0 };
                 /* A worker's own crash and deadline lines say what it was
                  * doing; this line is for following workers by pid. */
@@ -209,13 +205,6 @@ static void reap(struct template *tp) {
         }
 }
 
-/* Bytes still queued for our workers on the channel. */
-static int queued(void) {
-        int n = 0;
-
-        return ioctl(HANDOFF_FD, SIOCINQ, &n) < 0 ? 0 : n;
-}
-
 static char *self_path(void) {
         char *p = realpath("/proc/self/exe", NULL);
 
@@ -223,50 +212,14 @@ static char *self_path(void) {
 }
 
 static void template_done(struct template *tp) {
-        free(tp->workers);
-        closep(&tp->taken[0]);
-        closep(&tp->taken[1]);
         closep(&tp->signal_fd);
 }
 
-int template_main(const struct template_options *t, const struct serve_options *opts) {
-        _cleanup_(template_done) struct template tp = {
-                .t = t, .opts = opts, .taken = { -1, -1 }, .signal_fd = -1,
-        };
-        _cleanup_free_ char *self = NULL;
+/* The template's life once set up: load the modules, keep the pool, until
+ * the dispatcher has gone and nothing is left for our workers. */
+static int run_pool(struct template *tp, const struct template_options *t, const struct serve_options *opts,
+                    const char *self) {
         bool draining = false;
-        sigset_t chld;
-        int type = 0;
-        socklen_t len = sizeof(type);
-
-        if (getsockopt(HANDOFF_FD, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_SEQPACKET) {
-                fprintf(stderr, "nssrelay: --template is started by nssrelayd (fd 3), not by hand\n");
-                return 2;
-        }
-        (void) fcntl(HANDOFF_FD, F_SETFD, t->exec_workers ? 0 : FD_CLOEXEC);
-        if (t->exec_workers) {
-                self = self_path();
-                if (!self) {
-                        log_error("template: cannot find our own binary: %m");
-                        return 1;
-                }
-        }
-
-        tp.nworkers_max = (size_t) t->max_workers + t->spare;
-        tp.workers = calloc(tp.nworkers_max, sizeof(*tp.workers));
-        if (!tp.workers || pipe2(tp.taken, O_CLOEXEC) < 0) {
-                log_error("template: cannot set up: %m");
-                return 1;
-        }
-        (void) fcntl(tp.taken[0], F_SETFL, O_NONBLOCK);
-        sigemptyset(&chld);
-        sigaddset(&chld, SIGCHLD);
-        (void) sigprocmask(SIG_BLOCK, &chld, NULL);
-        tp.signal_fd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
-        if (tp.signal_fd < 0) {
-                log_error("template: cannot set up: %m");
-                return 1;
-        }
 
         /* Forked workers inherit the modules loaded here; nothing is
          * looked up here, so no lookup's state is ever inherited. With
@@ -285,7 +238,7 @@ int template_main(const struct template_options *t, const struct serve_options *
         }
         (void) unsetenv("LD_BIND_NOW");
 
-        fill_pool(&tp, self, t->spare);
+        fill_pool(tp, self, t->spare);
         if (handoff_send_ready(HANDOFF_FD) < 0) {
                 log_error("template: cannot reach nssrelayd: %m");
                 return 1;
@@ -293,21 +246,24 @@ int template_main(const struct template_options *t, const struct serve_options *
 
         for (;;) {
                 struct pollfd p[] = {
-                        { .fd = tp.taken[0], .events = POLLIN },
-                        { .fd = tp.signal_fd, .events = POLLIN },
+                        { .fd = draining ? -1 : HANDOFF_CONTROL_FD, .events = POLLIN },
+                        { .fd = tp->signal_fd, .events = POLLIN },
                         /* Only POLLHUP: the dispatcher closed its end. */
                         { .fd = draining ? -1 : HANDOFF_FD, .events = 0 },
                 };
-                int timeout = tp.fork_failed || draining ? FORK_RETRY_MS : -1;
+                int timeout = tp->fork_failed || draining ? FORK_RETRY_MS : -1;
 
                 if (poll(p, ELEMENTSOF(p), timeout) < 0 && errno != EINTR) {
                         log_error("template: poll failed: %m");
                         return 1;
                 }
-                if (p[0].revents)
-                        note_taken(&tp);
+                if (p[0].revents & POLLIN)
+                        read_in_flight(tp);
+                /* The dispatcher closes both ends when it retires us. */
+                if (p[0].revents & (POLLHUP | POLLERR))
+                        draining = true;
                 if (p[1].revents)
-                        reap(&tp);
+                        reap(tp);
                 if (p[2].revents & (POLLHUP | POLLERR))
                         draining = true;
 
@@ -318,7 +274,7 @@ int template_main(const struct template_options *t, const struct serve_options *
                          * fork's time added to that lookup. So while at
                          * least half the spares still wait, the pool is
                          * filled when a worker has exited, its lookup over. */
-                        fill_pool(&tp, self, p[1].revents || timeout >= 0 ? t->spare : (t->spare + 1) / 2);
+                        fill_pool(tp, self, p[1].revents || timeout >= 0 ? t->spare : (t->spare + 1) / 2);
                         continue;
                 }
                 /* The dispatcher has gone (retired us, restarted, died).
@@ -327,6 +283,53 @@ int template_main(const struct template_options *t, const struct serve_options *
                  * their own. Busy ones finish their lookups. */
                 if (queued() == 0)
                         return 0;
-                fill_pool(&tp, self, 1);
+                fill_pool(tp, self, 1);
         }
+}
+
+int template_main(const struct template_options *t, const struct serve_options *opts) {
+        _cleanup_(template_done) struct template tp = {
+                .t = t, .opts = opts, .signal_fd = -1,
+        };
+        _cleanup_free_ char *self = NULL;
+        struct worker *workers;
+        sigset_t chld;
+        int r;
+        int type = 0;
+        socklen_t len = sizeof(type);
+
+        if (getsockopt(HANDOFF_FD, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_SEQPACKET ||
+            fcntl(HANDOFF_CONTROL_FD, F_GETFD) < 0) {
+                fprintf(stderr, "nssrelay: --template is started by nssrelayd (fd 3 and 4), not by hand\n");
+                return 2;
+        }
+        (void) fcntl(HANDOFF_FD, F_SETFD, t->exec_workers ? 0 : FD_CLOEXEC);
+        (void) fcntl(HANDOFF_CONTROL_FD, F_SETFD, FD_CLOEXEC);
+        (void) fcntl(HANDOFF_CONTROL_FD, F_SETFL, O_NONBLOCK);
+        if (t->exec_workers) {
+                self = self_path();
+                if (!self) {
+                        log_error("template: cannot find our own binary: %m");
+                        return 1;
+                }
+        }
+
+        sigemptyset(&chld);
+        sigaddset(&chld, SIGCHLD);
+        (void) sigprocmask(SIG_BLOCK, &chld, NULL);
+        tp.signal_fd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+        if (tp.signal_fd < 0) {
+                log_error("template: cannot set up: %m");
+                return 1;
+        }
+        tp.nworkers_max = (size_t) t->max_workers + t->spare;
+        workers = calloc(tp.nworkers_max, sizeof(*workers));
+        if (!workers) {
+                log_error("template: cannot set up: %m");
+                return 1;
+        }
+        tp.workers = workers;
+        r = run_pool(&tp, t, opts, self);
+        free(workers);
+        return r;
 }

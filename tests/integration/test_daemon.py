@@ -247,7 +247,9 @@ def limits(launcher):
             reply = sb.request(GETPWBYNAME, "whoami")
             seconds = time.monotonic() - started
             tap.ok(reply == b"" and seconds < 0.5 + SLACK,
-                   "%s: with 8 lookups in flight (--max-workers=8) a new one is closed at once" % what)
+                   "%s: with 8 lookups in flight (--max-workers=8) a new one is closed at once" % what,
+                   "busy %d, reply %r after %.3f s\n%s" % (busy(), reply[:16], seconds,
+                                                          "\n".join(sb.log_text().splitlines()[-40:])))
             tap.ok(sb.wait_for_log(mark, "8 lookups in flight, the limit (--max-workers)"),
                    "%s: the global cap is logged" % what)
             for s in slow:
@@ -350,7 +352,55 @@ def prefault():
         tap.eq(gecos(sb.request(GETPWBYNAME, "root")), "root", "a worker that mapped its pages in answers")
 
 
+def ctxt_switches(pid):
+    with open("/proc/%d/status" % pid) as f:
+        return next(int(l.split()[1]) for l in f if l.startswith("voluntary_ctxt_switches:"))
+
+
+def quiet_template(launcher):
+    """At a quiet moment a lookup wakes the template once, when its worker
+    has exited, not while it looks up: 30 lookups 20 ms apart."""
+    what = "%s workers" % launcher
+    with Sandbox(launcher=launcher, log="warning", name="quiet (%s)" % launcher) as sb:
+        template = sb.template_pid()
+        time.sleep(0.2 + SLACK)
+        before = ctxt_switches(template)
+        answered = 0
+        for _ in range(30):
+            answered += gecos(sb.request(GETPWBYNAME, "root")) == "root"
+            time.sleep(0.02 + SLACK / 10)
+        time.sleep(0.1 + SLACK)
+        woken = ctxt_switches(template) - before
+        # Told of each lookup as well, it woke about twice as often.
+        # (memcheck's own scheduling adds wakeups of its own.)
+        tap.ok(answered == 30 and (woken <= 40 or nsstest.VALGRIND),
+               "%s: 30 lookups one at a time: all answered, the template woke %d times" % (what, woken))
+
+
+def burst_of_hangs(launcher):
+    """More hanging lookups at once than idle workers wait: the template,
+    told by the dispatcher how many are in flight, forks for them and for
+    the lookups after them."""
+    what = "%s workers" % launcher
+    with Sandbox(launcher=launcher, test_module=True, name="hangs (%s)" % launcher) as sb:
+        hanging = []
+        for _ in range(6):
+            s = sb.connect()
+            s.sendall(nsstest.pack_request(GETPWBYNAME, "hang"))
+            hanging.append(s)
+        started = time.monotonic()
+        reply = sb.request(GETPWBYNAME, "whoami", timeout=10)
+        seconds = time.monotonic() - started
+        tap.ok(reply[:8] == struct.pack("=2i", 2, 1) and seconds < 1.0 + SLACK,
+               "%s: 6 hanging lookups at once (--spare=4), and the next lookup is answered in %.3f s" % (
+                   what, seconds))
+        for s in hanging:
+            s.close()
+
+
 for launcher in ("fork", "exec"):
+    quiet_template(launcher)
+    burst_of_hangs(launcher)
     freshness(launcher)
     limits(launcher)
     load(launcher)

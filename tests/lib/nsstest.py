@@ -550,7 +550,7 @@ class Sandbox:
         run_env.update(env or {})
         return cmd + list(argv), run_env
 
-    def _run(self, etc, with_socket, argv, user=None, input=None, timeout=60, env=None, netns=None):
+    def _run(self, etc, with_socket, argv, user=None, input=None, timeout=60 + 40 * SLACK, env=None, netns=None):
         cmd, run_env = self._command(etc, with_socket, argv, user, env, netns)
         return subprocess.run(cmd, input=input, capture_output=True, timeout=timeout, env=run_env)
 
